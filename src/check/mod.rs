@@ -1,0 +1,154 @@
+//! `check`: every problem in the repository, in one run.
+//!
+//! Order: load (syntax, per file, parallel) → schema (per file, parallel) → consistency
+//! (across records). A file that fails schema validation still takes part in the duplicate-id
+//! check, but not in the reference checks, which need a well-formed record.
+
+pub mod codes;
+pub mod consistency;
+pub mod schema;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::load::{self, LoadError, source::SourceFile, yaml::Node};
+use crate::model::{Kind, Record};
+use schema::{SchemaError, SchemaSet};
+
+/// A failure of the tool (exit code 2), as opposed to problems in the data.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+}
+
+/// A record file after loading and schema validation.
+#[derive(Debug)]
+pub struct CheckedFile {
+    pub path: PathBuf,
+    pub kind: Kind,
+    pub source: Option<SourceFile>,
+    pub tree: Option<Node>,
+    /// The typed record, when the file is schema-valid.
+    pub record: Option<Record>,
+    /// Whether schema validation ran and passed.
+    pub schema_valid: bool,
+}
+
+impl CheckedFile {
+    /// The `id` field, when it is a string (even if the record is otherwise invalid).
+    pub fn id(&self) -> Option<&str> {
+        let entry = self.tree.as_ref()?.get("id")?;
+        match &entry.value.value {
+            crate::load::yaml::NodeValue::Scalar(serde_json::Value::String(id)) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// What a check run found.
+pub struct CheckReport {
+    pub files: Vec<CheckedFile>,
+    /// Sorted by file, then position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CheckReport {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// Source texts by path, for rendering snippets.
+    pub fn sources(&self) -> BTreeMap<&Path, &SourceFile> {
+        self.files
+            .iter()
+            .filter_map(|f| f.source.as_ref().map(|s| (f.path.as_path(), s)))
+            .collect()
+    }
+
+    /// Files whose schema verdict is "invalid" (an S001 diagnostic).
+    pub fn schema_invalid_files(&self) -> Vec<&Path> {
+        let mut paths: Vec<&Path> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::SchemaViolation)
+            .map(|d| d.file.as_path())
+            .collect();
+        paths.dedup();
+        paths
+    }
+}
+
+/// Loads the schemas a repository uses: its own `schemas/` folder, or the built-in copies.
+pub fn load_schemas(root: &Path) -> Result<SchemaSet, CheckError> {
+    let folder = root.join("schemas");
+    if !folder.is_dir() {
+        return Ok(SchemaSet::builtin());
+    }
+    let mut files = Vec::new();
+    for (name, _) in schema::BUILTIN {
+        let path = folder.join(name);
+        let text = std::fs::read_to_string(&path).map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => CheckError::Schema(SchemaError::Missing {
+                file: path.display().to_string(),
+            }),
+            _ => CheckError::Load(LoadError::Io {
+                path: path.clone(),
+                error,
+            }),
+        })?;
+        files.push((name.to_string(), text));
+    }
+    Ok(SchemaSet::compile(files)?)
+}
+
+/// Checks the whole repository at `root`.
+pub fn check_repository(root: &Path) -> Result<CheckReport, CheckError> {
+    let schemas = load_schemas(root)?;
+    let candidates = load::discover(root)?;
+    let (loaded, mut diagnostics) = load::load_all(root, &candidates);
+    let validated: Vec<(CheckedFile, Vec<Diagnostic>)> = loaded
+        .into_par_iter()
+        .map(|file| validate(&schemas, file))
+        .collect();
+    let mut files = Vec::with_capacity(validated.len());
+    for (file, file_diagnostics) in validated {
+        diagnostics.extend(file_diagnostics);
+        files.push(file);
+    }
+    diagnostics.extend(consistency::check(&files));
+    diagnostics.sort_by_cached_key(Diagnostic::sort_key);
+    Ok(CheckReport { files, diagnostics })
+}
+
+fn validate(schemas: &SchemaSet, file: load::LoadedFile) -> (CheckedFile, Vec<Diagnostic>) {
+    let mut diagnostics = file.diagnostics;
+    let mut record = None;
+    let mut schema_valid = false;
+    if let (Some(source), Some(tree)) = (&file.source, &file.tree) {
+        let instance = tree.to_json();
+        let schema_problems = schemas.validate(file.kind, source, tree, &instance);
+        schema_valid = schema_problems.is_empty();
+        diagnostics.extend(schema_problems);
+        if schema_valid {
+            record = Record::from_json(file.kind, instance).ok();
+        }
+    }
+    let checked = CheckedFile {
+        path: file.path,
+        kind: file.kind,
+        source: file.source,
+        tree: file.tree,
+        record,
+        schema_valid,
+    };
+    (checked, diagnostics)
+}

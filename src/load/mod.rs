@@ -1,0 +1,360 @@
+//! Finding the records repository and turning each file into a parsed tree plus diagnostics.
+//!
+//! Problems in a file are diagnostics (loading carries on with the next file); only a missing
+//! repository or an unwalkable folder is an `Err`.
+
+pub mod source;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::Kind;
+use source::SourceFile;
+use yaml::Node;
+
+/// Largest record file read; a real record is a few kilobytes.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Failures of the tool itself (not of the data): exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(
+        "no records repository found in {start} or any parent folder (looked for a `records/` folder)"
+    )]
+    NotFound { start: PathBuf },
+    #[error("{path} is not a records repository: it has no `records/` folder")]
+    NotARepository { path: PathBuf },
+    #[error("cannot read {path}: {error}")]
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+}
+
+/// The repository root: `explicit` if given, else the nearest folder upward holding `records/`.
+pub fn find_root(start: &Path, explicit: Option<&Path>) -> Result<PathBuf, LoadError> {
+    if let Some(path) = explicit {
+        return if path.join("records").is_dir() {
+            Ok(path.to_path_buf())
+        } else {
+            Err(LoadError::NotARepository {
+                path: path.to_path_buf(),
+            })
+        };
+    }
+    start
+        .ancestors()
+        .find(|dir| dir.join("records").is_dir())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| LoadError::NotFound {
+            start: start.to_path_buf(),
+        })
+}
+
+/// One file under `records/` and what its path says it is.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Relative to the repository root, `/`-separated.
+    pub path: PathBuf,
+    pub kind: Option<Kind>,
+}
+
+/// Every file under `records/`, sorted; README files and dot-files are skipped.
+pub fn discover(root: &Path) -> Result<Vec<Candidate>, LoadError> {
+    let records = root.join("records");
+    let mut candidates = Vec::new();
+    let walker = walkdir::WalkDir::new(&records)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|error| LoadError::Io {
+            path: error.path().unwrap_or(&records).to_path_buf(),
+            error: error.into(),
+        })?;
+        if entry.file_type().is_dir() || entry.file_name().eq_ignore_ascii_case("README.md") {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let path: PathBuf = relative.components().collect();
+        let folder = relative
+            .components()
+            .nth(1)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let is_yaml = relative.extension().is_some_and(|e| e == "yaml");
+        let kind = folder
+            .as_deref()
+            .and_then(Kind::from_folder)
+            .filter(|_| is_yaml);
+        candidates.push(Candidate { path, kind });
+    }
+    Ok(candidates)
+}
+
+/// A loaded record file.
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub path: PathBuf,
+    pub kind: Kind,
+    /// Absent when the file could not be read as text.
+    pub source: Option<SourceFile>,
+    /// Absent when the file could not be parsed.
+    pub tree: Option<Node>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads and parses every candidate in parallel; unknown files become warnings.
+pub fn load_all(root: &Path, candidates: &[Candidate]) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
+    let mut stray = Vec::new();
+    let mut records = Vec::new();
+    for candidate in candidates {
+        match candidate.kind {
+            Some(kind) => records.push((candidate, kind)),
+            None => stray.push(unknown_file(&candidate.path)),
+        }
+    }
+    let loaded = records
+        .par_iter()
+        .map(|(candidate, kind)| load_file(root, &candidate.path, *kind))
+        .collect();
+    (loaded, stray)
+}
+
+fn unknown_file(path: &Path) -> Diagnostic {
+    let folders: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();
+    let help = if path.extension().is_some_and(|e| e == "yml") {
+        "records use the `.yaml` extension: rename the file".to_string()
+    } else {
+        format!(
+            "records are .yaml files in records/{{{}}}/",
+            folders.join(",")
+        )
+    };
+    Diagnostic::new(
+        Code::UnknownFile,
+        path,
+        None,
+        "not a record: this file is ignored",
+    )
+    .with_help(help)
+}
+
+/// Reads and parses one record file. Never fails: every problem is a diagnostic.
+pub fn load_file(root: &Path, path: &Path, kind: Kind) -> LoadedFile {
+    let mut loaded = LoadedFile {
+        path: path.to_path_buf(),
+        kind,
+        source: None,
+        tree: None,
+        diagnostics: Vec::new(),
+    };
+    let bytes = match read_bounded(&root.join(path)) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            loaded.diagnostics.push(
+                Diagnostic::new(
+                    Code::ResourceLimit,
+                    path,
+                    None,
+                    format!("file is larger than {} KiB", MAX_FILE_BYTES / 1024),
+                )
+                .with_help(
+                    "a record is a few kilobytes: this looks like the wrong file or generated data",
+                ),
+            );
+            return loaded;
+        }
+        Err(error) => {
+            loaded.diagnostics.push(Diagnostic::new(
+                Code::UnreadableFile,
+                path,
+                None,
+                format!("cannot read file: {error}"),
+            ));
+            return loaded;
+        }
+    };
+    let (bytes, had_bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest.to_vec(), true),
+        None => (bytes, false),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let valid = error.utf8_error().valid_up_to();
+            let bytes = error.into_bytes();
+            let prefix = SourceFile::new(
+                path.to_path_buf(),
+                String::from_utf8_lossy(&bytes[..valid]).into_owned(),
+            );
+            let (line, column) = prefix.line_col(valid);
+            let span = crate::diag::Span {
+                line,
+                column,
+                start: valid,
+                end: valid,
+            };
+            loaded.diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidUtf8,
+                    path,
+                    Some(span),
+                    format!("byte 0x{:02X} is not valid UTF-8", bytes[valid]),
+                )
+                .with_help("save the file as UTF-8"),
+            );
+            return loaded;
+        }
+    };
+    let source = SourceFile::new(path.to_path_buf(), text);
+    if had_bom {
+        loaded.diagnostics.push(
+            Diagnostic::new(
+                Code::ByteOrderMark,
+                path,
+                Some(source.span(0, 0)),
+                "file starts with a UTF-8 byte-order mark",
+            )
+            .with_help("save the file as UTF-8 without BOM"),
+        );
+    }
+    let line_problems = line_checks(&source);
+    let blocking = !line_problems.is_empty();
+    loaded.diagnostics.extend(line_problems);
+    loaded.diagnostics.extend(modeline_check(&source, kind));
+    if !blocking {
+        let parsed = yaml::parse(&source);
+        loaded.diagnostics.extend(parsed.diagnostics);
+        loaded.tree = parsed.root;
+    }
+    loaded.source = Some(source);
+    loaded
+}
+
+/// Reads a file, or `None` if it is larger than [`MAX_FILE_BYTES`] (without reading it all).
+fn read_bounded(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes))
+}
+
+/// Tab indentation and merge-conflict markers. The YAML parser would only report these as
+/// confusing syntax errors, so when one is found the file is not parsed.
+fn line_checks(source: &SourceFile) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut conflict: Option<Diagnostic> = None;
+    let mut tabs = 0;
+    for (index, line) in source.text.lines().enumerate() {
+        let number = index + 1;
+        let indent_has_tab = line
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .any(|c| c == '\t');
+        if indent_has_tab {
+            tabs += 1;
+            if tabs == 1 {
+                let (start, _) = source.line_range(number);
+                let width = line
+                    .chars()
+                    .take_while(|c| c.is_whitespace())
+                    .map(char::len_utf8)
+                    .sum::<usize>();
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::TabIndentation,
+                        &source.path,
+                        Some(source.span(start, start + width)),
+                        "line is indented with a tab",
+                    )
+                    .with_help("indent with spaces; YAML does not allow tabs in indentation"),
+                );
+            }
+        }
+        let marker = ["<<<<<<<", "=======", ">>>>>>>"].into_iter().position(|m| {
+            line.starts_with(m) && line[m.len()..].chars().next().is_none_or(|c| c == ' ')
+        });
+        match (marker, conflict.as_mut()) {
+            (Some(0), None) => {
+                conflict = Some(
+                    Diagnostic::new(
+                        Code::MergeConflictMarker,
+                        &source.path,
+                        Some(source.line_span(number)),
+                        "unresolved merge conflict",
+                    )
+                    .with_help(
+                        "keep the right side, delete the marker lines, then `git add` the file",
+                    ),
+                );
+            }
+            (Some(1), Some(d)) => {
+                *d = d.clone().with_label(
+                    &source.path,
+                    source.line_span(number),
+                    "the other side starts here",
+                )
+            }
+            (Some(2), Some(d)) => {
+                *d = d.clone().with_label(
+                    &source.path,
+                    source.line_span(number),
+                    "conflict ends here",
+                );
+                diagnostics.extend(conflict.take());
+            }
+            _ => {}
+        }
+    }
+    diagnostics.extend(conflict);
+    if tabs > 1
+        && let Some(d) = diagnostics
+            .iter_mut()
+            .find(|d| d.code == Code::TabIndentation)
+    {
+        d.message = format!(
+            "line is indented with a tab (and {} more)",
+            crate::render::plural(tabs - 1, "line")
+        );
+    }
+    diagnostics
+}
+
+/// The modeline this file should start with.
+pub fn expected_modeline(path: &Path, kind: Kind) -> String {
+    let depth = path.components().count().saturating_sub(1);
+    format!(
+        "# yaml-language-server: $schema={}schemas/{}",
+        "../".repeat(depth),
+        kind.schema_file()
+    )
+}
+
+fn modeline_check(source: &SourceFile, kind: Kind) -> Option<Diagnostic> {
+    let expected = expected_modeline(&source.path, kind);
+    let first = source.text.lines().next().unwrap_or("");
+    if first.trim_end() == expected {
+        return None;
+    }
+    let message = if first.starts_with("# yaml-language-server:") {
+        format!(
+            "modeline does not point to the {} schema from this folder",
+            kind.name()
+        )
+    } else {
+        "first line is not the schema modeline".to_string()
+    };
+    Some(
+        Diagnostic::new(
+            Code::SchemaModeline,
+            &source.path,
+            Some(source.line_span(1)),
+            message,
+        )
+        .with_help(format!("make the first line: {expected}")),
+    )
+}

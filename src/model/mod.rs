@@ -1,0 +1,7 @@
+//! Plain record types: what a record is, independent of files, YAML and terminals.
+
+pub mod kind;
+pub mod record;
+
+pub use kind::Kind;
+pub use record::Record;
