@@ -16,6 +16,7 @@ pub enum Code {
     UnsupportedYaml,
     ResourceLimit,
     SchemaModeline,
+    UnreadableFile,
     SchemaViolation,
     DuplicateId,
     IdPathMismatch,
@@ -29,7 +30,6 @@ pub enum Code {
     SuccessorMismatch,
     WoundUpReference,
     UnknownFile,
-    UnreadableFile,
 }
 
 /// What `explain` shows for a code.
@@ -55,6 +55,7 @@ impl Code {
         Code::UnsupportedYaml,
         Code::ResourceLimit,
         Code::SchemaModeline,
+        Code::UnreadableFile,
         Code::SchemaViolation,
         Code::DuplicateId,
         Code::IdPathMismatch,
@@ -68,7 +69,6 @@ impl Code {
         Code::SuccessorMismatch,
         Code::WoundUpReference,
         Code::UnknownFile,
-        Code::UnreadableFile,
     ];
 
     pub fn id(self) -> &'static str {

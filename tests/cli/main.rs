@@ -4,6 +4,7 @@
 
 mod check_fixtures;
 mod common;
+mod examples;
 mod explain;
 mod hostile;
 mod repository;
