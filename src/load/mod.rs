@@ -125,8 +125,18 @@ pub fn load_all(root: &Path, candidates: &[Candidate]) -> (Vec<LoadedFile>, Vec<
 
 fn unknown_file(path: &Path) -> Diagnostic {
     let folders: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();
+    let folder = path
+        .components()
+        .nth(1)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let known: Vec<String> = folders.iter().map(|f| f.to_string()).collect();
     let help = if path.extension().is_some_and(|e| e == "yml") {
         "records use the `.yaml` extension: rename the file".to_string()
+    } else if let Some(best) =
+        crate::check::schema::closest(&folder, &known).filter(|best| *best != folder)
+    {
+        format!("did you mean records/{best}/?")
     } else {
         format!(
             "records are .yaml files in records/{{{}}}/",
@@ -154,11 +164,17 @@ pub fn load_file(root: &Path, path: &Path, kind: Kind) -> LoadedFile {
     let bytes = match read_bounded(&root.join(path)) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
+            let file_start = crate::diag::Span {
+                line: 1,
+                column: 1,
+                start: 0,
+                end: 0,
+            };
             loaded.diagnostics.push(
                 Diagnostic::new(
                     Code::ResourceLimit,
                     path,
-                    None,
+                    Some(file_start),
                     format!("file is larger than {} KiB", MAX_FILE_BYTES / 1024),
                 )
                 .with_help(
@@ -186,26 +202,22 @@ pub fn load_file(root: &Path, path: &Path, kind: Kind) -> LoadedFile {
         Err(error) => {
             let valid = error.utf8_error().valid_up_to();
             let bytes = error.into_bytes();
-            let prefix = SourceFile::new(
+            // Shown with the bad bytes replaced by U+FFFD; the valid prefix keeps its offsets.
+            let lossy = SourceFile::new(
                 path.to_path_buf(),
-                String::from_utf8_lossy(&bytes[..valid]).into_owned(),
+                String::from_utf8_lossy(&bytes).into_owned(),
             );
-            let (line, column) = prefix.line_col(valid);
-            let span = crate::diag::Span {
-                line,
-                column,
-                start: valid,
-                end: valid,
-            };
+            let replacement_end = valid + char::REPLACEMENT_CHARACTER.len_utf8();
             loaded.diagnostics.push(
                 Diagnostic::new(
                     Code::InvalidUtf8,
                     path,
-                    Some(span),
+                    Some(lossy.span(valid, replacement_end)),
                     format!("byte 0x{:02X} is not valid UTF-8", bytes[valid]),
                 )
-                .with_help("save the file as UTF-8"),
+                .with_help("save the file as UTF-8 (see the editor's encoding setting); the bad byte shows as \u{FFFD}"),
             );
+            loaded.source = Some(lossy);
             return loaded;
         }
     };

@@ -600,4 +600,40 @@ mod tests {
         assert_eq!(parse_str("").root.unwrap().to_json(), Value::Null);
         assert_eq!(codes(&parse_str("a: 1\n---\nb: 2\n")), ["Y008"]);
     }
+
+    #[test]
+    fn mutated_records_never_panic() {
+        let original = "# yaml-language-server: $schema=x\nid: \"39-8a\"\nsession: \"39\"\nowners:\n  - org:undss\nhistory:\n  - {date: \"2024-02-15\", status: open}\ntext: >-\n  Adopted the agenda; é\n";
+        let alphabet: Vec<char> = "[]{}:,-&*!|>'\"#%@`?\n\t é\u{feff}0".chars().collect();
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |bound: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % bound as u64) as usize
+        };
+        for _ in 0..3_000 {
+            let mut chars: Vec<char> = original.chars().collect();
+            for _ in 0..1 + next(4) {
+                let at = next(chars.len());
+                match next(3) {
+                    0 => chars.insert(at, alphabet[next(alphabet.len())]),
+                    1 => {
+                        chars.remove(at);
+                    }
+                    _ => chars[at] = alphabet[next(alphabet.len())],
+                }
+            }
+            let text: String = chars.into_iter().collect();
+            let parsed = parse_str(&text);
+            for d in &parsed.diagnostics {
+                let span = d.span.expect("every YAML diagnostic is located");
+                assert!(
+                    span.start <= span.end
+                        && span.end <= text.len()
+                        && text.is_char_boundary(span.start)
+                );
+            }
+        }
+    }
 }

@@ -123,6 +123,7 @@ fn ten_megabyte_file() {
     body.resize(10 * 1024 * 1024, b'x');
     let document = check_hostile(&body);
     assert_eq!(codes(&document), ["Y009"]);
+    assert_eq!(first_location(&document, "Y009"), (1, 1));
 }
 
 #[test]
