@@ -438,6 +438,7 @@ impl Ctx<'_, '_> {
             }
         }
         self.references(Kind::Organization, &w.chair, "/chair");
+        self.references(Kind::Organization, &w.co_chair, "/co_chair");
         self.references(Kind::Organization, &w.members, "/members");
         for (field, event) in [("established", &w.established), ("wound_up", &w.wound_up)] {
             if let Some(event) = event {

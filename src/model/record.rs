@@ -182,6 +182,8 @@ pub struct WorkingGroup {
     #[serde(default)]
     pub chair: Vec<String>,
     #[serde(default)]
+    pub co_chair: Vec<String>,
+    #[serde(default)]
     pub members: Vec<String>,
 }
 
@@ -196,7 +198,7 @@ pub struct SessionEvent {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Organization {
     pub id: String,
-    pub acronym: String,
+    pub acronym: Option<String>,
     pub name: Option<String>,
     pub kind: String,
     #[serde(default)]
