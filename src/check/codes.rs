@@ -256,7 +256,7 @@ impl Code {
                 name: "owner-missing",
                 summary: "an actionable outcome names no owner",
                 explanation: "Someone must act on an actionable outcome, or nobody will follow it up. Name the owner as \
-                    the report does: `org:<id>`, `wg:<id>`, `members` or `secretariat`.",
+                    the report does: `org:<id>`, `wg:<id>`, `members`, `secretariat`, `designated-officials` or `security-management-teams`.",
                 example: "actionable: true\nowners: []",
             },
             Code::SuccessorMismatch => CodeInfo {

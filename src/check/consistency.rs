@@ -321,7 +321,7 @@ impl Ctx<'_, '_> {
                 Code::OwnerMissing,
                 "/actionable",
                 "actionable outcome names no owner".into(),
-                Some("add `owners:` as the report says: `org:<id>`, `wg:<id>`, `members` or `secretariat`".into()),
+                Some("add `owners:` as the report says: `org:<id>`, `wg:<id>`, `members`, `secretariat`, `designated-officials` or `security-management-teams`".into()),
             );
         }
         for pair in r.history.windows(2).enumerate() {

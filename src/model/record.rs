@@ -148,6 +148,7 @@ pub struct Recommendation {
     pub related: Vec<String>,
     pub superseded_by: Option<String>,
     pub source: Citation,
+    pub note: Option<String>,
     #[serde(default)]
     pub also_in: Vec<Citation>,
 }

@@ -1,11 +1,13 @@
 //! The integration test suite: one binary, a module per feature.
 //!
-//! Every test runs the real `iasmn` binary, as a user or CI would.
+//! Tests run the real `iasmn` binary, as a user or CI would; `records` reads the bundled records
+//! through the library to count them.
 
 mod check_fixtures;
 mod common;
 mod examples;
 mod explain;
 mod hostile;
+mod records;
 mod repository;
 mod schema_agreement;
