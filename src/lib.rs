@@ -13,4 +13,5 @@ pub mod cli;
 pub mod diag;
 pub mod load;
 pub mod model;
+pub mod query;
 pub mod render;

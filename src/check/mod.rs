@@ -87,6 +87,27 @@ impl CheckReport {
     }
 }
 
+impl CheckReport {
+    /// The schema-valid records, indexed for queries, and how many files were left out
+    /// because they have errors (`iasmn check` says which).
+    pub fn into_repository(self) -> (crate::model::Repository, usize) {
+        let mut left_out = 0;
+        let mut entries = Vec::new();
+        for file in self.files {
+            match (file.record, &file.tree) {
+                (Some(record), Some(tree)) => entries.push(crate::model::Entry {
+                    kind: file.kind,
+                    record,
+                    json: tree.to_json(),
+                    path: file.path,
+                }),
+                _ => left_out += 1,
+            }
+        }
+        (crate::model::Repository::new(entries), left_out)
+    }
+}
+
 /// Loads the schemas a repository uses: its own `schemas/` folder, or the built-in copies.
 pub fn load_schemas(root: &Path) -> Result<SchemaSet, CheckError> {
     let folder = root.join("schemas");

@@ -373,18 +373,30 @@ pub fn closest<'c>(word: &str, candidates: &'c [String]) -> Option<&'c str> {
         .map(|(_, c)| c.as_str())
 }
 
+/// Edit distance counting an insertion, deletion, substitution or swap of neighbours as one
+/// (optimal string alignment), so `tpoic` is one step from `topic`.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != *cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    previous[b.len()]
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -401,6 +413,7 @@ mod tests {
     fn closest_suggests_typos_only() {
         let fields = vec!["status".to_string(), "topics".to_string()];
         assert_eq!(closest("stauts", &fields), Some("status"));
+        assert_eq!(closest("tpoic", &fields), Some("topics"));
         assert_eq!(closest("colour", &fields), None);
     }
 }

@@ -5,6 +5,10 @@
 
 mod check;
 mod explain;
+mod fields;
+mod list;
+mod search;
+mod show;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -37,9 +41,60 @@ pub enum ColorChoice {
     Never,
 }
 
+const QUERY_HELP: &str = "\
+Query terms (case-insensitive; `iasmn fields` lists the fields of each command):
+  field:value          status:open  wg:SCOLT  topic:srm  owner:UNDSS  verb:endorsed
+  comparisons          session>=35  year<2015  due<2025-01-01  date>=2013-09
+  negation             -status:closed   not status:closed   not:status:closed
+  or, parentheses      (topic:srm or topic:ssirs) session:39
+  free text            \"air travel\"  e-tool
+Registries are followed: wg:SRMIWG matches the group under every name it had (wg:X+ adds its
+sub-groups), topic:srm includes narrower topics, owner:UNDSS includes UNDSS units.";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Check(check::CheckArgs),
+    /// List actionable outcomes (recommendations), e.g. `iasmn recs status:open wg:SCOLT`.
+    #[command(
+        visible_alias = "recommendations",
+        after_help = concat!("Examples:\n",
+            "  iasmn recs status:open wg:SCOLT          open recommendations to SCOLT\n",
+            "  iasmn recs session:39 owner:UNDSS --sort due   what the 39th session asked of UNDSS\n",
+            "  iasmn recs -status:unknown --by status   follow-up known, counted by status\n\n"),
+        after_long_help = QUERY_HELP
+    )]
+    Recs(list::ListArgs),
+    /// List every outcome (decisions), e.g. `iasmn decisions topic:srm year>=2013`.
+    #[command(
+        after_help = concat!("Examples:\n",
+            "  iasmn decisions topic:srm year>=2013     everything decided on SRM since 2013\n",
+            "  iasmn decisions verb:endorsed session:35 --format md\n",
+            "  iasmn decisions \"air travel\" --by session\n\n"),
+        after_long_help = QUERY_HELP
+    )]
+    Decisions(list::ListArgs),
+    /// List sessions, e.g. `iasmn sessions format:virtual`.
+    #[command(
+        after_help = "Examples:\n  iasmn sessions\n  iasmn sessions year>=2015 --format json\n",
+        after_long_help = QUERY_HELP
+    )]
+    Sessions(list::ListArgs),
+    /// List conference room papers, e.g. `iasmn crps session:21`.
+    #[command(
+        after_help = "Examples:\n  iasmn crps session:21\n  iasmn crps wg:srm-wg title:SSIRS\n",
+        after_long_help = QUERY_HELP
+    )]
+    Crps(list::ListArgs),
+    /// List working groups, e.g. `iasmn wgs established:2015`.
+    #[command(
+        visible_alias = "working-groups",
+        after_help = "Examples:\n  iasmn wgs established:2015      groups set up in 2015\n  iasmn wgs chair:UNICEF\n  iasmn wgs wg:srm-wg --format json\n",
+        after_long_help = QUERY_HELP
+    )]
+    Wgs(list::ListArgs),
+    Show(show::ShowArgs),
+    Search(search::SearchArgs),
+    Fields(fields::FieldsArgs),
     Explain(explain::ExplainArgs),
 }
 
@@ -65,6 +120,18 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => check::run(&cli, args, color, &mut out),
         Command::Explain(args) => explain::run(args, &mut out),
+        Command::Recs(args) => {
+            list::run(&cli, list::Listing::Recommendations, args, color, &mut out)
+        }
+        Command::Decisions(args) => {
+            list::run(&cli, list::Listing::Decisions, args, color, &mut out)
+        }
+        Command::Sessions(args) => list::run(&cli, list::Listing::Sessions, args, color, &mut out),
+        Command::Crps(args) => list::run(&cli, list::Listing::Crps, args, color, &mut out),
+        Command::Wgs(args) => list::run(&cli, list::Listing::WorkingGroups, args, color, &mut out),
+        Command::Show(args) => show::run(&cli, args, &mut out),
+        Command::Search(args) => search::run(&cli, args, color, &mut out),
+        Command::Fields(args) => fields::run(args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {
@@ -74,7 +141,22 @@ pub fn run(cli: Cli) -> ExitCode {
         (_, Err(error)) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         (Err(error), _) => {
             let mut stderr = io::stderr().lock();
-            let _ = writeln!(stderr, "error: {error:#}");
+            match error.downcast_ref::<QueryFailed>() {
+                Some(failed) => {
+                    let _ = writeln!(
+                        stderr,
+                        "{}",
+                        crate::render::query_error::render(
+                            &failed.text,
+                            &failed.error,
+                            failed.color
+                        )
+                    );
+                }
+                None => {
+                    let _ = writeln!(stderr, "error: {error:#}");
+                }
+            }
             ExitCode::from(2)
         }
         (Ok(_), Err(error)) => {
@@ -89,6 +171,115 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
         e.downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Rewrites query negations `-status:closed` to `not:status:closed` before clap sees them, so
+/// they are not taken for options. Options (`--x`, `-h`, `-V`) and the value after `--sort`
+/// (`--sort -due`) are left alone.
+pub fn rewrite_negations(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    let mut out: Vec<std::ffi::OsString> = Vec::new();
+    for arg in args {
+        let after_sort = out.last().is_some_and(|previous| previous == "--sort");
+        let rewritten = match arg.to_str() {
+            Some(text)
+                if !after_sort
+                    && text.len() > 2
+                    && text.starts_with('-')
+                    && text[1..]
+                        .starts_with(|c: char| c.is_alphanumeric() || c == '"' || c == '(') =>
+            {
+                format!("not:{}", &text[1..]).into()
+            }
+            _ => arg,
+        };
+        out.push(rewritten);
+    }
+    out
+}
+
+/// A query that cannot be run; rendered under the query text (exit 2).
+#[derive(Debug)]
+pub struct QueryFailed {
+    pub text: String,
+    pub error: crate::query::QueryError,
+    pub color: bool,
+}
+
+impl std::fmt::Display for QueryFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.error.message)
+    }
+}
+
+impl std::error::Error for QueryFailed {}
+
+/// A mistake in what the user asked for (exit 2), e.g. an unknown id.
+#[derive(Debug)]
+pub struct UserError(pub String);
+
+impl std::fmt::Display for UserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+/// The query arguments as one text. The shell has removed quotes, so an argument with spaces
+/// is quoted again (`title:"road safety"`, `"air travel"`).
+pub fn query_text(args: &[String]) -> String {
+    args.iter()
+        .map(|arg| {
+            if !arg.contains(char::is_whitespace) || arg.contains('"') {
+                return arg.clone();
+            }
+            match arg.find([':', '=', '<', '>']) {
+                Some(i)
+                    if arg[..i]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                        && i > 0 =>
+                {
+                    let op_end = arg[i..]
+                        .find(|c: char| !matches!(c, ':' | '=' | '<' | '>' | '!'))
+                        .map_or(arg.len(), |j| i + j);
+                    format!("{}\"{}\"", &arg[..op_end], &arg[op_end..])
+                }
+                _ => format!("\"{arg}\""),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Width for tables: `COLUMNS` if set, the terminal's if stdout is one, else 120.
+pub fn table_width() -> Option<u16> {
+    if let Some(columns) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return Some(columns);
+    }
+    if io::stdout().is_terminal() {
+        None
+    } else {
+        Some(120)
+    }
+}
+
+/// Loads the repository's schema-valid records for a query; records with errors are left out
+/// with a warning on stderr.
+fn load_repository(cli: &Cli) -> anyhow::Result<crate::model::Repository> {
+    let root = repo_root(cli)?;
+    let report = crate::check::check_repository(&root)?;
+    let (repo, left_out) = report.into_repository();
+    if left_out > 0 {
+        let _ = writeln!(
+            io::stderr().lock(),
+            "warning: {} left out because of errors; `iasmn check` says what is wrong",
+            crate::render::plural(left_out, "record")
+        );
+    }
+    Ok(repo)
 }
 
 /// The repository root for this invocation.

@@ -2,6 +2,8 @@
 
 pub mod kind;
 pub mod record;
+pub mod repo;
 
 pub use kind::Kind;
 pub use record::Record;
+pub use repo::{Entry, Repository};

@@ -5,6 +5,8 @@
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod query_error;
+pub mod records;
 
 use std::io::{self, Write};
 

@@ -8,6 +8,7 @@ mod common;
 mod examples;
 mod explain;
 mod hostile;
+mod questions;
 mod records;
 mod repository;
 mod schema_agreement;
