@@ -467,6 +467,219 @@ fn compare_date(op: Op, value: &str, bound: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Entry, Record};
+    use serde_json::{Value, json};
+
+    fn entry(kind: Kind, value: Value) -> Entry {
+        let record = Record::from_json(kind, value.clone()).expect("valid test record");
+        Entry {
+            kind,
+            record,
+            json: value,
+            path: "test".into(),
+        }
+    }
+
+    fn outcome(id: &str, session: &str, extra: Value) -> Entry {
+        let (para, item) = id
+            .split_once('-')
+            .unwrap()
+            .1
+            .split_at(id.split_once('-').unwrap().1.len() - 1);
+        let mut value = json!({"id": id, "session": session, "paragraph": para, "item": item, "verb": "requested",
+            "text": format!("Text of {id}"), "actionable": true, "owners": [], "status": "open",
+            "history": [], "source": {"report": session, "paragraph": para}});
+        value
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        entry(Kind::Recommendation, value)
+    }
+
+    /// A small repository: a renamed working group with a sub-group, a topic with a narrower
+    /// one, an organization with a unit, two sessions and a few outcomes.
+    fn repo() -> Repository {
+        let cite = json!([{"report": "1", "paragraph": "1"}]);
+        Repository::new(vec![
+            entry(
+                Kind::Session,
+                json!({"id": "1", "number": 1, "kind": "regular", "start": "2013-09-10", "end": "2013-09-13", "report": {"status": "final"}, "source": {"report": "1", "paragraph": "1"}}),
+            ),
+            entry(
+                Kind::Session,
+                json!({"id": "2", "number": 2, "kind": "regular", "start": "2015-02-03", "end": "2015-02-05", "report": {"status": "final"}, "source": {"report": "2", "paragraph": "1"}}),
+            ),
+            entry(
+                Kind::WorkingGroup,
+                json!({"id": "old-wg", "name": "SRM Improvement Working Group", "successor": "new-wg", "sources": cite}),
+            ),
+            entry(
+                Kind::WorkingGroup,
+                json!({"id": "new-wg", "name": "SRM Implementation Working Group", "acronyms": ["SRMIWG"], "predecessor": "old-wg", "sources": cite}),
+            ),
+            entry(
+                Kind::WorkingGroup,
+                json!({"id": "sub-wg", "name": "SRM sub-group", "parent": "new-wg", "sources": cite}),
+            ),
+            entry(
+                Kind::Topic,
+                json!({"id": "srm", "label": "Security risk management", "aliases": ["SRM"]}),
+            ),
+            entry(
+                Kind::Topic,
+                json!({"id": "ad-hoc-srm", "label": "Ad hoc SRM", "broader": "srm"}),
+            ),
+            entry(
+                Kind::Organization,
+                json!({"id": "undss", "acronym": "UNDSS", "name": "Department of Safety and Security", "aliases": ["DSS"], "kind": "member", "sources": cite}),
+            ),
+            entry(
+                Kind::Organization,
+                json!({"id": "tds", "acronym": "TDS", "kind": "other", "parent": "undss", "sources": cite}),
+            ),
+            outcome(
+                "1-1a",
+                "1",
+                json!({"working_groups": ["old-wg"], "topics": ["srm"], "owners": ["org:undss"], "due": {"text": "by April", "date": "2014-04-01"}}),
+            ),
+            outcome(
+                "2-5a",
+                "2",
+                json!({"working_groups": ["sub-wg"], "topics": ["ad-hoc-srm"], "owners": ["org:tds"]}),
+            ),
+            outcome(
+                "2-6a",
+                "2",
+                json!({"owners": ["wg:new-wg", "members"], "status": "implemented", "verb": "took-note"}),
+            ),
+        ])
+    }
+
+    fn ids(query: &str) -> Vec<String> {
+        let repo = repo();
+        let expr = super::super::parse(query).unwrap().unwrap();
+        let filter = compile(&expr, Kind::Recommendation, &repo).unwrap();
+        repo.of_kind(Kind::Recommendation)
+            .filter(|e| filter.matches(e, &repo))
+            .map(|e| e.id().to_string())
+            .collect()
+    }
+
+    fn error(query: &str) -> (std::ops::Range<usize>, String, Option<String>) {
+        let repo = repo();
+        let expr = super::super::parse(query).unwrap().unwrap();
+        let e = compile(&expr, Kind::Recommendation, &repo).unwrap_err();
+        (e.span, e.message, e.help)
+    }
+
+    #[test]
+    fn working_groups_match_under_every_name_and_optionally_sub_groups() {
+        assert_eq!(ids("wg:SRMIWG"), ["1-1a", "2-6a"]);
+        assert_eq!(
+            ids("wg:\"SRM Improvement Working Group\""),
+            ["1-1a", "2-6a"]
+        );
+        assert_eq!(ids("wg:srmiwg+"), ["1-1a", "2-5a", "2-6a"]);
+        assert_eq!(ids("wg:sub-wg"), ["2-5a"]);
+    }
+
+    #[test]
+    fn topics_include_narrower_topics_and_organizations_their_units() {
+        assert_eq!(ids("topic:SRM"), ["1-1a", "2-5a"]);
+        assert_eq!(ids("topic:ad-hoc-srm"), ["2-5a"]);
+        assert_eq!(ids("owner:DSS"), ["1-1a", "2-5a"]);
+        assert_eq!(ids("owner:tds"), ["2-5a"]);
+        assert_eq!(ids("owner:SRMIWG"), ["2-6a"]);
+        assert_eq!(ids("owner:members"), ["2-6a"]);
+    }
+
+    #[test]
+    fn enum_values_are_normalized() {
+        assert_eq!(ids("verb:\"took note\""), ["2-6a"]);
+        assert_eq!(ids("verb:noted"), ["2-6a"]);
+        assert_eq!(ids("status:IMPLEMENTED"), ["2-6a"]);
+        assert_eq!(ids("status!=implemented"), ["1-1a", "2-5a"]);
+    }
+
+    #[test]
+    fn comparisons_and_ranges_on_sessions_dates_and_numbers() {
+        assert_eq!(ids("session>=2"), ["2-5a", "2-6a"]);
+        assert_eq!(ids("session<2"), ["1-1a"]);
+        assert_eq!(ids("session:1.."), ["1-1a", "2-5a", "2-6a"]);
+        assert_eq!(ids("year:2014..2015"), ["2-5a", "2-6a"]);
+        assert_eq!(ids("due<2015"), ["1-1a"]);
+        assert_eq!(ids("due:2014-04"), ["1-1a"]);
+        assert_eq!(ids("paragraph>5"), ["2-6a"]);
+        assert_eq!(ids("date<=2013"), ["1-1a"]);
+    }
+
+    #[test]
+    fn negation_and_or_combine_with_registry_terms() {
+        assert_eq!(ids("-topic:srm"), ["2-6a"]);
+        assert_eq!(ids("topic:ad-hoc-srm or owner:members"), ["2-5a", "2-6a"]);
+        assert_eq!(ids("not (session:1 or status:implemented)"), ["2-5a"]);
+        assert_eq!(ids("\"text of 2\" -status:implemented"), ["2-5a"]);
+    }
+
+    #[test]
+    fn every_resolution_error_is_located_and_helps() {
+        let cases: [(&str, std::ops::Range<usize>, &str, &str); 11] = [
+            (
+                "tpoic:srm",
+                0..5,
+                "unknown field `tpoic`",
+                "did you mean `topic`?",
+            ),
+            (
+                "colour:red",
+                0..6,
+                "unknown field `colour`",
+                "fields here: id, session",
+            ),
+            (
+                "status:opne",
+                7..11,
+                "`opne` is not a value of `status`",
+                "did you mean `open`?",
+            ),
+            (
+                "actionable:maybe",
+                11..16,
+                "`actionable` takes yes or no",
+                "e.g. actionable:yes",
+            ),
+            ("paragraph:x", 10..11, "`paragraph` takes a number", ""),
+            (
+                "due:soon",
+                4..8,
+                "`soon` is not a date",
+                "write 2015, 2015-02 or 2015-02-05",
+            ),
+            ("session:99", 8..10, "no session is called `99`", ""),
+            (
+                "status>open",
+                7..11,
+                "`status` cannot be compared with `>`",
+                "use status:<value>",
+            ),
+            ("wg:SCLOT", 3..8, "no working group is called `SCLOT`", ""),
+            ("owner:nobody", 6..12, "no owner is called `nobody`", ""),
+            (
+                "due:..",
+                4..6,
+                "a range needs at least one end",
+                "e.g. due:2013.. or due:2013..2015",
+            ),
+        ];
+        for (query, span, message, help) in cases {
+            let (got_span, got_message, got_help) = error(query);
+            assert_eq!((got_span, got_message.as_str()), (span, message), "{query}");
+            assert!(
+                got_help.unwrap_or_default().starts_with(help),
+                "{query}: help"
+            );
+        }
+    }
 
     #[test]
     fn dates_compare_at_the_precision_asked() {
