@@ -36,6 +36,8 @@ pub struct CheckedFile {
     pub tree: Option<Node>,
     /// The typed record, when the file is schema-valid.
     pub record: Option<Record>,
+    /// The record as JSON (the file's own fields), when the file parsed.
+    pub json: Option<serde_json::Value>,
     /// Whether schema validation ran and passed.
     pub schema_valid: bool,
 }
@@ -87,27 +89,6 @@ impl CheckReport {
     }
 }
 
-impl CheckReport {
-    /// The schema-valid records, indexed for queries, and how many files were left out
-    /// because they have errors (`iasmn check` says which).
-    pub fn into_repository(self) -> (crate::model::Repository, usize) {
-        let mut left_out = 0;
-        let mut entries = Vec::new();
-        for file in self.files {
-            match (file.record, &file.tree) {
-                (Some(record), Some(tree)) => entries.push(crate::model::Entry {
-                    kind: file.kind,
-                    record,
-                    json: tree.to_json(),
-                    path: file.path,
-                }),
-                _ => left_out += 1,
-            }
-        }
-        (crate::model::Repository::new(entries), left_out)
-    }
-}
-
 /// Loads the schemas a repository uses: its own `schemas/` folder, or the built-in copies.
 pub fn load_schemas(root: &Path) -> Result<SchemaSet, CheckError> {
     let folder = root.join("schemas");
@@ -133,9 +114,8 @@ pub fn load_schemas(root: &Path) -> Result<SchemaSet, CheckError> {
 
 /// Checks the whole repository at `root`.
 pub fn check_repository(root: &Path) -> Result<CheckReport, CheckError> {
-    let schemas = load_schemas(root)?;
-    let candidates = load::discover(root)?;
-    let (loaded, mut diagnostics) = load::load_all(root, &candidates);
+    let (schemas, loaded) = rayon::join(|| load_schemas(root), || load_files(root));
+    let (schemas, (loaded, mut diagnostics)) = (schemas?, loaded?);
     let validated: Vec<(CheckedFile, Vec<Diagnostic>)> = loaded
         .into_par_iter()
         .map(|file| validate(&schemas, file))
@@ -150,9 +130,53 @@ pub fn check_repository(root: &Path) -> Result<CheckReport, CheckError> {
     Ok(CheckReport { files, diagnostics })
 }
 
+/// Finds and parses every record file (compiling the schemas meanwhile is the caller's job).
+fn load_files(root: &Path) -> Result<(Vec<load::LoadedFile>, Vec<Diagnostic>), CheckError> {
+    let candidates = load::discover(root)?;
+    Ok(load::load_all(root, &candidates))
+}
+
+/// Loads the records for answering queries: like [`check_repository`] without the
+/// cross-record checks, keeping only files without syntax or schema errors. Parse trees are
+/// dropped as soon as each file is validated, in parallel. Returns how many files were left out.
+pub fn load_records(root: &Path) -> Result<(crate::model::Repository, usize), CheckError> {
+    let (schemas, loaded) = rayon::join(|| load_schemas(root), || load_files(root));
+    let (schemas, (loaded, _)) = (schemas?, loaded?);
+    let entries: Vec<Option<crate::model::Entry>> = loaded
+        .into_par_iter()
+        .map(|file| {
+            if file
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error)
+            {
+                return None;
+            }
+            // The tree's positions are only needed to locate errors, which `check` reports.
+            let json = file.tree?.into_json();
+            if !schemas.is_valid(file.kind, &json) {
+                return None;
+            }
+            let record = Record::from_json(file.kind, &json).ok()?;
+            Some(crate::model::Entry {
+                kind: file.kind,
+                record,
+                json,
+                path: file.path,
+            })
+        })
+        .collect();
+    let left_out = entries.iter().filter(|e| e.is_none()).count();
+    Ok((
+        crate::model::Repository::new(entries.into_iter().flatten().collect()),
+        left_out,
+    ))
+}
+
 fn validate(schemas: &SchemaSet, file: load::LoadedFile) -> (CheckedFile, Vec<Diagnostic>) {
     let mut diagnostics = file.diagnostics;
     let mut record = None;
+    let mut json = None;
     let mut schema_valid = false;
     if let (Some(source), Some(tree)) = (&file.source, &file.tree) {
         let instance = tree.to_json();
@@ -160,8 +184,9 @@ fn validate(schemas: &SchemaSet, file: load::LoadedFile) -> (CheckedFile, Vec<Di
         schema_valid = schema_problems.is_empty();
         diagnostics.extend(schema_problems);
         if schema_valid {
-            record = Record::from_json(file.kind, instance).ok();
+            record = Record::from_json(file.kind, &instance).ok();
         }
+        json = Some(instance);
     }
     let checked = CheckedFile {
         path: file.path,
@@ -169,6 +194,7 @@ fn validate(schemas: &SchemaSet, file: load::LoadedFile) -> (CheckedFile, Vec<Di
         source: file.source,
         tree: file.tree,
         record,
+        json,
         schema_valid,
     };
     (checked, diagnostics)

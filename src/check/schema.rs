@@ -125,6 +125,11 @@ impl SchemaSet {
             .expect("the built-in schemas compile (tested)")
     }
 
+    /// Whether a record is valid, without collecting errors.
+    pub fn is_valid(&self, kind: Kind, instance: &Value) -> bool {
+        self.validators[&kind].is_valid(instance)
+    }
+
     /// Validates one record; every error becomes a located S001 diagnostic.
     pub fn validate(
         &self,

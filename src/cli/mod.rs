@@ -266,12 +266,11 @@ pub fn table_width() -> Option<u16> {
     }
 }
 
-/// Loads the repository's schema-valid records for a query; records with errors are left out
+/// Loads the repository's records for a query; files with syntax or schema errors are left out
 /// with a warning on stderr.
 fn load_repository(cli: &Cli) -> anyhow::Result<crate::model::Repository> {
     let root = repo_root(cli)?;
-    let report = crate::check::check_repository(&root)?;
-    let (repo, left_out) = report.into_repository();
+    let (repo, left_out) = crate::check::load_records(&root)?;
     if left_out > 0 {
         let _ = writeln!(
             io::stderr().lock(),

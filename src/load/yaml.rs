@@ -59,6 +59,23 @@ impl Node {
         }
     }
 
+    /// The node as plain JSON, consuming it (no copies).
+    pub fn into_json(self) -> Value {
+        match self.value {
+            NodeValue::Scalar(value) => value,
+            NodeValue::Seq(items) => Value::Array(items.into_iter().map(Node::into_json).collect()),
+            NodeValue::Map(entries) => {
+                let mut map = Map::with_capacity(entries.len());
+                for entry in entries {
+                    if !map.contains_key(&entry.key) {
+                        map.insert(entry.key, entry.value.into_json());
+                    }
+                }
+                Value::Object(map)
+            }
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Entry> {
         match &self.value {
             NodeValue::Map(entries) => entries.iter().find(|e| e.key == key),
@@ -168,7 +185,8 @@ enum Frame {
     Map {
         start: usize,
         entries: Vec<Entry>,
-        seen: HashMap<String, (usize, usize)>,
+        /// Keys seen so far, built only for large mappings (small ones are scanned).
+        seen: Option<HashMap<String, (usize, usize)>>,
         key: Option<(String, usize, usize)>,
     },
 }
@@ -291,7 +309,7 @@ impl Builder<'_> {
                     Frame::Map {
                         start,
                         entries: Vec::new(),
-                        seen: HashMap::new(),
+                        seen: None,
                         key: None,
                     }
                 });
@@ -328,12 +346,13 @@ impl Builder<'_> {
                 entries, seen, key, ..
             }) => match key.take() {
                 None => {
-                    let text = match &node.value {
-                        NodeValue::Scalar(Value::String(s)) => s.clone(),
+                    let (start, end) = (node.start, node.end);
+                    let text = match node.value {
+                        NodeValue::Scalar(Value::String(s)) => s,
                         NodeValue::Scalar(Value::Null) => String::new(),
                         NodeValue::Scalar(other) => other.to_string(),
                         _ => {
-                            let span = file.span_to_line_end(node.start);
+                            let span = file.span_to_line_end(start);
                             self.diagnostics.push(
                                 Diagnostic::new(
                                     Code::UnsupportedYaml,
@@ -346,8 +365,26 @@ impl Builder<'_> {
                             return Err(());
                         }
                     };
-                    if let Some(&(first_start, first_end)) = seen.get(&text) {
-                        let span = file.span(node.start, node.end);
+                    // Records have a few dozen keys at most: scan them; index only big mappings.
+                    const SCAN_LIMIT: usize = 32;
+                    if seen.is_none() && entries.len() >= SCAN_LIMIT {
+                        let mut index = HashMap::with_capacity(entries.len() * 2);
+                        for entry in entries.iter() {
+                            index
+                                .entry(entry.key.clone())
+                                .or_insert((entry.key_start, entry.key_end));
+                        }
+                        *seen = Some(index);
+                    }
+                    let first = match seen {
+                        Some(index) => index.get(&text).copied(),
+                        None => entries
+                            .iter()
+                            .find(|e| e.key == text)
+                            .map(|e| (e.key_start, e.key_end)),
+                    };
+                    if let Some((first_start, first_end)) = first {
+                        let span = file.span(start, end);
                         self.diagnostics.push(
                             Diagnostic::new(
                                 Code::DuplicateKey,
@@ -362,10 +399,10 @@ impl Builder<'_> {
                             )
                             .with_help("keep one of the two entries and delete the other"),
                         );
-                    } else {
-                        seen.insert(text.clone(), (node.start, node.end));
+                    } else if let Some(index) = seen {
+                        index.insert(text.clone(), (start, end));
                     }
-                    *key = Some((text, node.start, node.end));
+                    *key = Some((text, start, end));
                 }
                 Some((key, key_start, key_end)) => {
                     entries.push(Entry {

@@ -20,16 +20,16 @@ pub enum Record {
 }
 
 impl Record {
-    /// Builds the typed record from schema-valid JSON.
-    pub fn from_json(kind: Kind, value: serde_json::Value) -> Result<Record, serde_json::Error> {
+    /// Builds the typed record from schema-valid JSON (without copying it).
+    pub fn from_json(kind: Kind, value: &serde_json::Value) -> Result<Record, serde_json::Error> {
         Ok(match kind {
-            Kind::Session => Record::Session(serde_json::from_value(value)?),
-            Kind::Crp => Record::Crp(serde_json::from_value(value)?),
-            Kind::Recommendation => Record::Recommendation(serde_json::from_value(value)?),
-            Kind::WorkingGroup => Record::WorkingGroup(serde_json::from_value(value)?),
-            Kind::Organization => Record::Organization(serde_json::from_value(value)?),
-            Kind::Topic => Record::Topic(serde_json::from_value(value)?),
-            Kind::Priority => Record::Priority(serde_json::from_value(value)?),
+            Kind::Session => Record::Session(Deserialize::deserialize(value)?),
+            Kind::Crp => Record::Crp(Deserialize::deserialize(value)?),
+            Kind::Recommendation => Record::Recommendation(Deserialize::deserialize(value)?),
+            Kind::WorkingGroup => Record::WorkingGroup(Deserialize::deserialize(value)?),
+            Kind::Organization => Record::Organization(Deserialize::deserialize(value)?),
+            Kind::Topic => Record::Topic(Deserialize::deserialize(value)?),
+            Kind::Priority => Record::Priority(Deserialize::deserialize(value)?),
         })
     }
 

@@ -471,7 +471,7 @@ mod tests {
     use serde_json::{Value, json};
 
     fn entry(kind: Kind, value: Value) -> Entry {
-        let record = Record::from_json(kind, value.clone()).expect("valid test record");
+        let record = Record::from_json(kind, &value).expect("valid test record");
         Entry {
             kind,
             record,
