@@ -11,6 +11,8 @@
 pub mod check;
 pub mod cli;
 pub mod diag;
+pub mod git;
+pub mod history;
 pub mod load;
 pub mod model;
 pub mod query;

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::load::{self, LoadError, source::SourceFile, yaml::Node};
+use crate::load::{self, LoadError, Source, source::SourceFile, yaml::Node};
 use crate::model::{Kind, Record};
 use schema::{SchemaError, SchemaSet};
 
@@ -90,15 +90,15 @@ impl CheckReport {
 }
 
 /// Loads the schemas a repository uses: its own `schemas/` folder, or the built-in copies.
-pub fn load_schemas(root: &Path) -> Result<SchemaSet, CheckError> {
-    let folder = root.join("schemas");
-    if !folder.is_dir() {
-        return Ok(SchemaSet::builtin());
-    }
+pub fn load_schemas(source: &Source) -> Result<SchemaSet, CheckError> {
     let mut files = Vec::new();
     for (name, _) in schema::BUILTIN {
-        let path = folder.join(name);
-        let text = std::fs::read_to_string(&path).map_err(|error| match error.kind() {
+        let text = match source.schema_text(name) {
+            None => return Ok(SchemaSet::builtin()),
+            Some(text) => text,
+        };
+        let path = Path::new("schemas").join(name);
+        let text = text.map_err(|error| match error.kind() {
             std::io::ErrorKind::NotFound => CheckError::Schema(SchemaError::Missing {
                 file: path.display().to_string(),
             }),
@@ -112,9 +112,14 @@ pub fn load_schemas(root: &Path) -> Result<SchemaSet, CheckError> {
     Ok(SchemaSet::compile(files)?)
 }
 
-/// Checks the whole repository at `root`.
+/// Checks the whole repository at `root` (its working tree).
 pub fn check_repository(root: &Path) -> Result<CheckReport, CheckError> {
-    let (schemas, loaded) = rayon::join(|| load_schemas(root), || load_files(root));
+    check_source(&Source::WorkTree(root.to_path_buf()))
+}
+
+/// Checks the records of a working tree or of a commit.
+pub fn check_source(source: &Source) -> Result<CheckReport, CheckError> {
+    let (schemas, loaded) = rayon::join(|| load_schemas(source), || load_files(source));
     let (schemas, (loaded, mut diagnostics)) = (schemas?, loaded?);
     let validated: Vec<(CheckedFile, Vec<Diagnostic>)> = loaded
         .into_par_iter()
@@ -131,16 +136,16 @@ pub fn check_repository(root: &Path) -> Result<CheckReport, CheckError> {
 }
 
 /// Finds and parses every record file (compiling the schemas meanwhile is the caller's job).
-fn load_files(root: &Path) -> Result<(Vec<load::LoadedFile>, Vec<Diagnostic>), CheckError> {
-    let candidates = load::discover(root)?;
-    Ok(load::load_all(root, &candidates))
+fn load_files(source: &Source) -> Result<(Vec<load::LoadedFile>, Vec<Diagnostic>), CheckError> {
+    let candidates = load::discover(source)?;
+    Ok(load::load_all(source, &candidates))
 }
 
 /// Loads the records for answering queries: like [`check_repository`] without the
 /// cross-record checks, keeping only files without syntax or schema errors. Parse trees are
 /// dropped as soon as each file is validated, in parallel. Returns how many files were left out.
-pub fn load_records(root: &Path) -> Result<(crate::model::Repository, usize), CheckError> {
-    let (schemas, loaded) = rayon::join(|| load_schemas(root), || load_files(root));
+pub fn load_records(source: &Source) -> Result<(crate::model::Repository, usize), CheckError> {
+    let (schemas, loaded) = rayon::join(|| load_schemas(source), || load_files(source));
     let (schemas, (loaded, _)) = (schemas?, loaded?);
     let entries: Vec<Option<crate::model::Entry>> = loaded
         .into_par_iter()

@@ -4,8 +4,8 @@ use std::io::Write;
 
 use anyhow::Context;
 
-use super::{Cli, Outcome, repo_root};
-use crate::check::check_repository;
+use super::{Cli, Outcome, repo_root, source};
+use crate::check::check_source;
 use crate::diag::Severity;
 use crate::render::{self, DiagnosticFormat};
 
@@ -39,7 +39,7 @@ pub fn run(
 ) -> anyhow::Result<Outcome> {
     let root = repo_root(cli)?;
     let report =
-        check_repository(&root).with_context(|| format!("cannot check {}", root.display()))?;
+        check_source(&source(cli)?).with_context(|| format!("cannot check {}", root.display()))?;
     render::report(args.format, &report, color, out)?;
     let failing = report.count(Severity::Error)
         + if args.deny_warnings {

@@ -3,10 +3,12 @@
 //! Exit codes: 0 clean (warnings allowed unless `--deny-warnings`), 1 the data has errors,
 //! 2 usage, configuration or I/O error. A closed pipe (`iasmn check | head`) exits 0.
 
+mod changes;
 mod check;
 mod explain;
 mod fields;
 mod list;
+mod log;
 mod search;
 mod show;
 
@@ -24,6 +26,11 @@ pub struct Cli {
     /// the current folder.
     #[arg(long, global = true, value_name = "PATH")]
     pub repo: Option<PathBuf>,
+
+    /// Read the records as they stood at a commit, branch, tag or date (YYYY-MM-DD: the last
+    /// commit of that day), from git objects; the working tree is not touched.
+    #[arg(long, global = true, value_name = "REV|DATE")]
+    pub as_of: Option<String>,
 
     /// When to colour output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -94,6 +101,8 @@ pub enum Command {
     Wgs(list::ListArgs),
     Show(show::ShowArgs),
     Search(search::SearchArgs),
+    Log(log::LogArgs),
+    Changes(changes::ChangesArgs),
     Fields(fields::FieldsArgs),
     Explain(explain::ExplainArgs),
 }
@@ -132,6 +141,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Show(args) => show::run(&cli, args, &mut out),
         Command::Search(args) => search::run(&cli, args, color, &mut out),
         Command::Fields(args) => fields::run(args, &mut out),
+        Command::Log(args) => log::run(&cli, args, &mut out),
+        Command::Changes(args) => changes::run(&cli, args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {
@@ -269,8 +280,7 @@ pub fn table_width() -> Option<u16> {
 /// Loads the repository's records for a query; files with syntax or schema errors are left out
 /// with a warning on stderr.
 fn load_repository(cli: &Cli) -> anyhow::Result<crate::model::Repository> {
-    let root = repo_root(cli)?;
-    let (repo, left_out) = crate::check::load_records(&root)?;
+    let (repo, left_out) = crate::check::load_records(&source(cli)?)?;
     if left_out > 0 {
         let _ = writeln!(
             io::stderr().lock(),
@@ -279,6 +289,21 @@ fn load_repository(cli: &Cli) -> anyhow::Result<crate::model::Repository> {
         );
     }
     Ok(repo)
+}
+
+/// Where to read records from: the working tree, or with `--as-of` a commit's files.
+fn source(cli: &Cli) -> anyhow::Result<crate::load::Source> {
+    let root = repo_root(cli)?;
+    let Some(rev) = &cli.as_of else {
+        return Ok(crate::load::Source::WorkTree(root));
+    };
+    let git = crate::git::Git::open(&root)?;
+    let commit = git.resolve(rev)?;
+    let mut files = std::collections::BTreeMap::new();
+    for folder in ["records", "schemas"] {
+        files.extend(git.files_at(&commit, folder)?);
+    }
+    Ok(crate::load::Source::Snapshot(files))
 }
 
 /// The repository root for this invocation.

@@ -54,6 +54,54 @@ pub fn find_root(start: &Path, explicit: Option<&Path>) -> Result<PathBuf, LoadE
         })
 }
 
+/// Where record files are read from: the working tree, or a snapshot of a commit's files
+/// (for `--as-of`), keyed by path relative to the repository root.
+#[derive(Debug)]
+pub enum Source {
+    WorkTree(PathBuf),
+    Snapshot(std::collections::BTreeMap<PathBuf, Vec<u8>>),
+}
+
+impl Source {
+    /// Reads a file, or `None` if it is larger than [`MAX_FILE_BYTES`].
+    fn read(&self, path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+        match self {
+            Source::WorkTree(root) => read_bounded(&root.join(path)),
+            Source::Snapshot(files) => match files.get(path) {
+                Some(bytes) if bytes.len() as u64 > MAX_FILE_BYTES => Ok(None),
+                Some(bytes) => Ok(Some(bytes.clone())),
+                None => Err(std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "not in this commit",
+                )),
+            },
+        }
+    }
+
+    /// The text of a schema file, `None` when the repository has no `schemas/` folder.
+    pub fn schema_text(&self, name: &str) -> Option<Result<String, std::io::Error>> {
+        match self {
+            Source::WorkTree(root) => {
+                let folder = root.join("schemas");
+                folder
+                    .is_dir()
+                    .then(|| std::fs::read_to_string(folder.join(name)))
+            }
+            Source::Snapshot(files) => {
+                let has_folder = files.keys().any(|p| p.starts_with("schemas"));
+                has_folder.then(|| match files.get(&Path::new("schemas").join(name)) {
+                    Some(bytes) => String::from_utf8(bytes.clone())
+                        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+                    None => Err(std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "not in this commit",
+                    )),
+                })
+            }
+        }
+    }
+}
+
 /// One file under `records/` and what its path says it is.
 #[derive(Debug, Clone)]
 pub struct Candidate {
@@ -63,7 +111,28 @@ pub struct Candidate {
 }
 
 /// Every file under `records/`, sorted; README files and dot-files are skipped.
-pub fn discover(root: &Path) -> Result<Vec<Candidate>, LoadError> {
+pub fn discover(source: &Source) -> Result<Vec<Candidate>, LoadError> {
+    let root = match source {
+        Source::WorkTree(root) => root,
+        Source::Snapshot(files) => {
+            let candidates = files
+                .keys()
+                .filter(|path| path.starts_with("records"))
+                .filter(|path| {
+                    !path
+                        .components()
+                        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+                })
+                .filter(|path| {
+                    !path
+                        .file_name()
+                        .is_some_and(|n| n.eq_ignore_ascii_case("README.md"))
+                })
+                .map(|path| classify(path))
+                .collect();
+            return Ok(candidates);
+        }
+    };
     let records = root.join("records");
     let mut candidates = Vec::new();
     let walker = walkdir::WalkDir::new(&records)
@@ -79,19 +148,24 @@ pub fn discover(root: &Path) -> Result<Vec<Candidate>, LoadError> {
             continue;
         }
         let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let path: PathBuf = relative.components().collect();
-        let folder = relative
-            .components()
-            .nth(1)
-            .map(|c| c.as_os_str().to_string_lossy().into_owned());
-        let is_yaml = relative.extension().is_some_and(|e| e == "yaml");
-        let kind = folder
-            .as_deref()
-            .and_then(Kind::from_folder)
-            .filter(|_| is_yaml);
-        candidates.push(Candidate { path, kind });
+        candidates.push(classify(relative));
     }
     Ok(candidates)
+}
+
+/// What a path under `records/` says about the file.
+fn classify(relative: &Path) -> Candidate {
+    let path: PathBuf = relative.components().collect();
+    let folder = relative
+        .components()
+        .nth(1)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let is_yaml = relative.extension().is_some_and(|e| e == "yaml");
+    let kind = folder
+        .as_deref()
+        .and_then(Kind::from_folder)
+        .filter(|_| is_yaml);
+    Candidate { path, kind }
 }
 
 /// A loaded record file.
@@ -107,7 +181,7 @@ pub struct LoadedFile {
 }
 
 /// Reads and parses every candidate in parallel; unknown files become warnings.
-pub fn load_all(root: &Path, candidates: &[Candidate]) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
+pub fn load_all(source: &Source, candidates: &[Candidate]) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
     let mut stray = Vec::new();
     let mut records = Vec::new();
     for candidate in candidates {
@@ -118,7 +192,7 @@ pub fn load_all(root: &Path, candidates: &[Candidate]) -> (Vec<LoadedFile>, Vec<
     }
     let loaded = records
         .par_iter()
-        .map(|(candidate, kind)| load_file(root, &candidate.path, *kind))
+        .map(|(candidate, kind)| load_file(source, &candidate.path, *kind))
         .collect();
     (loaded, stray)
 }
@@ -153,7 +227,7 @@ fn unknown_file(path: &Path) -> Diagnostic {
 }
 
 /// Reads and parses one record file. Never fails: every problem is a diagnostic.
-pub fn load_file(root: &Path, path: &Path, kind: Kind) -> LoadedFile {
+pub fn load_file(source: &Source, path: &Path, kind: Kind) -> LoadedFile {
     let mut loaded = LoadedFile {
         path: path.to_path_buf(),
         kind,
@@ -161,7 +235,7 @@ pub fn load_file(root: &Path, path: &Path, kind: Kind) -> LoadedFile {
         tree: None,
         diagnostics: Vec::new(),
     };
-    let bytes = match read_bounded(&root.join(path)) {
+    let bytes = match source.read(path) {
         Ok(Some(bytes)) => bytes,
         Ok(None) => {
             let file_start = crate::diag::Span {

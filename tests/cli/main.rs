@@ -7,6 +7,7 @@ mod check_fixtures;
 mod common;
 mod examples;
 mod explain;
+mod history;
 mod hostile;
 mod questions;
 mod records;
