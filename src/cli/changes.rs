@@ -57,6 +57,7 @@ fn kind_and_id(path: &str) -> (String, String) {
         .components()
         .nth(1)
         .and_then(|c| Kind::from_folder(&c.as_os_str().to_string_lossy()))
+        .filter(|_| path.extension().is_some_and(|e| e == "yaml"))
         .map_or("file", Kind::name)
         .to_string();
     let id = path
@@ -101,8 +102,11 @@ pub fn run(cli: &Cli, args: &ChangesArgs, out: &mut dyn Write) -> anyhow::Result
                 .or(before_path.as_deref())
                 .unwrap_or_default(),
         );
+        if kind == "file" {
+            continue; // README files and other non-records
+        }
         let mut details = Vec::new();
-        if let (FileChange::Renamed { from: old, .. }, _) = (&change, ()) {
+        if let FileChange::Renamed { from: old, .. } = &change {
             details.push(format!("from {}", kind_and_id(old).1));
         }
         if let (Some(before_path), Some(after_path)) = (&before_path, &after_path) {
