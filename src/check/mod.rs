@@ -145,11 +145,15 @@ fn load_files(source: &Source) -> Result<(Vec<load::LoadedFile>, Vec<Diagnostic>
 /// cross-record checks, keeping only files without syntax or schema errors. Parse trees are
 /// dropped as soon as each file is validated, in parallel. Returns how many files were left out.
 pub fn load_records(source: &Source) -> Result<(crate::model::Repository, usize), CheckError> {
-    let (schemas, loaded) = rayon::join(|| load_schemas(source), || load_files(source));
-    let (schemas, (loaded, _)) = (schemas?, loaded?);
-    let entries: Vec<Option<crate::model::Entry>> = loaded
-        .into_par_iter()
-        .map(|file| {
+    let (schemas, candidates) = rayon::join(|| load_schemas(source), || load::discover(source));
+    let (schemas, candidates) = (schemas?, candidates?);
+    // One parallel pass per file: read, parse, validate, keep only the JSON, so at most a few
+    // parse trees exist at any time.
+    let entries: Vec<Option<crate::model::Entry>> = candidates
+        .par_iter()
+        .filter_map(|candidate| Some((candidate, candidate.kind?)))
+        .map(|(candidate, kind)| {
+            let file = load::load_file(source, &candidate.path, kind);
             if file
                 .diagnostics
                 .iter()
@@ -159,12 +163,12 @@ pub fn load_records(source: &Source) -> Result<(crate::model::Repository, usize)
             }
             // The tree's positions are only needed to locate errors, which `check` reports.
             let json = file.tree?.into_json();
-            if !schemas.is_valid(file.kind, &json) {
+            if !schemas.is_valid(kind, &json) {
                 return None;
             }
-            let record = Record::from_json(file.kind, &json).ok()?;
+            let record = Record::from_json(kind, &json).ok()?;
             Some(crate::model::Entry {
-                kind: file.kind,
+                kind,
                 record,
                 json,
                 path: file.path,

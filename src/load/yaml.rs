@@ -115,6 +115,7 @@ pub struct Parsed {
 pub fn parse(file: &SourceFile) -> Parsed {
     let mut builder = Builder {
         file,
+        cursor: std::cell::Cell::new((0, 0)),
         diagnostics: Vec::new(),
         stack: Vec::new(),
         root: None,
@@ -193,6 +194,8 @@ enum Frame {
 
 struct Builder<'f> {
     file: &'f SourceFile,
+    /// The last (character, byte) position converted.
+    cursor: std::cell::Cell<(usize, usize)>,
     diagnostics: Vec<Diagnostic>,
     stack: Vec<Frame>,
     root: Option<Node>,
@@ -200,8 +203,13 @@ struct Builder<'f> {
 }
 
 impl Builder<'_> {
+    /// Byte offset of a marker; events come in text order, so counting resumes from the last.
     fn byte(&self, marker: &Marker) -> usize {
-        self.file.byte_of_char(marker.index())
+        let byte = self
+            .file
+            .byte_of_char_from(marker.index(), self.cursor.get());
+        self.cursor.set((marker.index(), byte));
+        byte
     }
 
     fn point(&self, marker: &Marker) -> Span {
