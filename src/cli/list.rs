@@ -138,15 +138,7 @@ fn sort(
     by: Option<&str>,
     repo: &Repository,
 ) -> anyhow::Result<()> {
-    let session_date = |e: &Entry| -> String {
-        let session = fields::values(e, repo, "session")
-            .into_iter()
-            .next()
-            .unwrap_or_default();
-        repo.session(&session)
-            .and_then(|s| s.start.clone())
-            .unwrap_or_default()
-    };
+    let session_date = |e: &Entry| fields::session_date(e, repo);
     let Some(by) = by else {
         entries.sort_by_cached_key(|e| (session_date(e), natural_key(e.id())));
         return Ok(());

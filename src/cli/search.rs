@@ -181,13 +181,7 @@ pub fn run(
 }
 
 fn date(repo: &Repository, entry: &Entry) -> String {
-    let session = crate::query::fields::values(entry, repo, "session")
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    repo.session(&session)
-        .and_then(|s| s.start.clone())
-        .unwrap_or_default()
+    crate::query::fields::session_date(entry, repo)
 }
 
 /// Top-level free-text terms are searched for; everything else filters.

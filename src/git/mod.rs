@@ -250,7 +250,7 @@ impl Git {
             "log",
             "--follow",
             "--name-only",
-            "--format=%x1e%H%x1f%aI%x1f%an%x1f%s",
+            &format!("--format=%x1e{COMMIT_FORMAT}"),
             "--",
             &pathspec,
         ])?;
@@ -260,13 +260,7 @@ impl Git {
             .filter_map(|chunk| {
                 let mut lines = chunk.lines();
                 let header = lines.next()?;
-                let mut fields = header.split('\x1f');
-                let commit = Commit {
-                    id: fields.next()?.to_string(),
-                    date: fields.next()?.to_string(),
-                    author: fields.next()?.to_string(),
-                    subject: fields.next().unwrap_or_default().to_string(),
-                };
+                let commit = parse_commit(header)?;
                 let file = lines.find(|l| !l.trim().is_empty())?.trim();
                 let file = file.strip_prefix(&self.prefix).unwrap_or(file).to_string();
                 Some((commit, file))
@@ -339,23 +333,12 @@ impl Git {
         let text = self.run(&[
             "log",
             "--reverse",
-            "--format=%H%x1f%aI%x1f%an%x1f%s",
+            &format!("--format={COMMIT_FORMAT}"),
             &range,
             "--",
             &pathspec,
         ])?;
-        Ok(text
-            .lines()
-            .filter_map(|line| {
-                let mut f = line.split('\x1f');
-                Some(Commit {
-                    id: f.next()?.to_string(),
-                    date: f.next()?.to_string(),
-                    author: f.next()?.to_string(),
-                    subject: f.next().unwrap_or_default().to_string(),
-                })
-            })
-            .collect())
+        Ok(text.lines().filter_map(parse_commit).collect())
     }
 
     /// The commit's date (author date, ISO 8601).
@@ -365,6 +348,20 @@ impl Git {
             .trim()
             .to_string())
     }
+}
+
+/// The `--format` that [`parse_commit`] reads.
+const COMMIT_FORMAT: &str = "%H%x1f%aI%x1f%an%x1f%s";
+
+/// A commit line written with [`COMMIT_FORMAT`].
+fn parse_commit(line: &str) -> Option<Commit> {
+    let mut fields = line.split('\x1f');
+    Some(Commit {
+        id: fields.next()?.to_string(),
+        date: fields.next()?.to_string(),
+        author: fields.next()?.to_string(),
+        subject: fields.next().unwrap_or_default().to_string(),
+    })
 }
 
 /// `YYYY-MM-DD`.

@@ -438,6 +438,18 @@ pub fn values(entry: &Entry, repo: &Repository, field: &str) -> Vec<String> {
     }
 }
 
+/// The start date of the session a record belongs to (empty when unknown): the default sort
+/// key of listings and the tie-breaker of search.
+pub fn session_date(entry: &Entry, repo: &Repository) -> String {
+    let session = values(entry, repo, "session")
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    repo.session(&session)
+        .and_then(|s| s.start.clone())
+        .unwrap_or_default()
+}
+
 /// Text that free-text terms search in.
 pub fn free_text(entry: &Entry) -> String {
     match &entry.record {
