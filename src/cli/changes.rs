@@ -11,8 +11,10 @@ use crate::history;
 use crate::model::Kind;
 use crate::render::records::write_table;
 
-/// Show what changed in the records between two points of the history: records added, removed,
-/// renamed and changed (field by field), and every status transition in between.
+/// Show what changed in the records between two points of the history.
+///
+/// Records added, removed, renamed and changed (field by field), and every status transition in
+/// between.
 ///
 /// --since and --until take a commit, branch or tag, a date (YYYY-MM-DD: the last commit of that
 /// day) or a session id (the last commit on or before the session's last day).

@@ -9,9 +9,11 @@ use super::{Cli, Outcome, UserError, repo_root};
 use crate::git::Git;
 use crate::history;
 
-/// Show every commit that touched a record, newest first: date, author, subject, and what
-/// changed in its fields (status: open → in-progress; due moved; text edited). Follows the
-/// file across renames; finds records that have since been removed.
+/// Show every commit that touched a record, and what it changed.
+///
+/// Newest first: date, author, subject, and what changed in the record's fields (status: open →
+/// in-progress; due moved; text edited). Follows the file across renames; finds records that
+/// have since been removed.
 ///
 /// Examples:
 ///   iasmn log 19-24b

@@ -48,15 +48,20 @@ pub enum ColorChoice {
     Never,
 }
 
-const QUERY_HELP: &str = "\
+macro_rules! query_help {
+    () => {
+        "\n\
 Query terms (case-insensitive; `iasmn fields` lists the fields of each command):
   field:value          status:open  wg:SCOLT  topic:srm  owner:UNDSS  verb:endorsed
-  comparisons          session>=35  year<2015  due<2025-01-01  date>=2013-09
+  comparisons          'session>=35'  'year<2015'  'due<2025-01-01' (quoted for the shell)
+  ranges               session:35..  year:2013..2015  due:..2024-06-30
   negation             -status:closed   not status:closed   not:status:closed
   or, parentheses      (topic:srm or topic:ssirs) session:39
   free text            \"air travel\"  e-tool
 Registries are followed: wg:SRMIWG matches the group under every name it had (wg:X+ adds its
-sub-groups), topic:srm includes narrower topics, owner:UNDSS includes UNDSS units.";
+sub-groups), topic:srm includes narrower topics, owner:UNDSS includes UNDSS units."
+    };
+}
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -67,36 +72,31 @@ pub enum Command {
         after_help = concat!("Examples:\n",
             "  iasmn recs status:open wg:SCOLT          open recommendations to SCOLT\n",
             "  iasmn recs session:39 owner:UNDSS --sort due   what the 39th session asked of UNDSS\n",
-            "  iasmn recs -status:unknown --by status   follow-up known, counted by status\n\n"),
-        after_long_help = QUERY_HELP
+            "  iasmn recs -status:unknown --by status   follow-up known, counted by status\n", query_help!())
     )]
     Recs(list::ListArgs),
-    /// List every outcome (decisions), e.g. `iasmn decisions topic:srm year>=2013`.
+    /// List every outcome (decisions), e.g. `iasmn decisions topic:srm year:2013..`.
     #[command(
         after_help = concat!("Examples:\n",
-            "  iasmn decisions topic:srm year>=2013     everything decided on SRM since 2013\n",
+            "  iasmn decisions topic:srm year:2013..     everything decided on SRM since 2013\n",
             "  iasmn decisions verb:endorsed session:35 --format md\n",
-            "  iasmn decisions \"air travel\" --by session\n\n"),
-        after_long_help = QUERY_HELP
+            "  iasmn decisions \"air travel\" --by session\n", query_help!())
     )]
     Decisions(list::ListArgs),
     /// List sessions, e.g. `iasmn sessions format:virtual`.
     #[command(
-        after_help = "Examples:\n  iasmn sessions\n  iasmn sessions year>=2015 --format json\n",
-        after_long_help = QUERY_HELP
+        after_help = concat!("Examples:\n  iasmn sessions\n  iasmn sessions year:2015.. --format json\n", query_help!())
     )]
     Sessions(list::ListArgs),
     /// List conference room papers, e.g. `iasmn crps session:21`.
     #[command(
-        after_help = "Examples:\n  iasmn crps session:21\n  iasmn crps wg:srm-wg title:SSIRS\n",
-        after_long_help = QUERY_HELP
+        after_help = concat!("Examples:\n  iasmn crps session:21\n  iasmn crps wg:srm-wg title:SSIRS\n", query_help!())
     )]
     Crps(list::ListArgs),
     /// List working groups, e.g. `iasmn wgs established:2015`.
     #[command(
         visible_alias = "working-groups",
-        after_help = "Examples:\n  iasmn wgs established:2015      groups set up in 2015\n  iasmn wgs chair:UNICEF\n  iasmn wgs wg:srm-wg --format json\n",
-        after_long_help = QUERY_HELP
+        after_help = concat!("Examples:\n  iasmn wgs established:2015      groups set up in 2015\n  iasmn wgs chair:UNICEF\n  iasmn wgs wg:srm-wg --format json\n", query_help!())
     )]
     Wgs(list::ListArgs),
     Show(show::ShowArgs),

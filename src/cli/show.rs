@@ -8,8 +8,10 @@ use super::{Cli, Outcome, UserError, load_repository};
 use crate::model::{Entry, Kind, Record, Repository};
 use crate::render::records::plain;
 
-/// Show one record in full, with the names behind its references and the records that refer
-/// to it (later follow-ups, successors, outcomes of a session or working group).
+/// Show one record in full, references resolved, and what refers to it.
+///
+/// References are shown with the names behind them; below come the records that refer to this
+/// one (later follow-ups, successors, outcomes of a session or working group).
 ///
 /// Ids are forgiving: `39-149c`, `"39 149 c"` and `39/149C` find the same record.
 ///
