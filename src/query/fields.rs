@@ -79,15 +79,19 @@ const fn field(
     }
 }
 
+/// Fields shared by outcomes, sessions and CRPs.
+const SESSION_FIELD: Field = field(
+    "session",
+    &["s"],
+    FieldType::Session,
+    "session id or number; session>=35 compares dates",
+);
+const YEAR_FIELD: Field = field("year", &[], FieldType::Number, "year of the session");
+
 const OUTCOME: &[Field] = &[
     field("id", &[], FieldType::Id, "the outcome's id, e.g. 39-149c"),
-    field(
-        "session",
-        &["s"],
-        FieldType::Session,
-        "session id or number; session>=35 compares dates",
-    ),
-    field("year", &[], FieldType::Number, "year of the session"),
+    SESSION_FIELD,
+    YEAR_FIELD,
     field(
         "date",
         &[],
@@ -160,12 +164,7 @@ const OUTCOME: &[Field] = &[
 
 const SESSION: &[Field] = &[
     field("id", &[], FieldType::Id, "session id, e.g. 39 or turin2007"),
-    field(
-        "session",
-        &["s"],
-        FieldType::Session,
-        "session id or number; session>=35 compares dates",
-    ),
+    SESSION_FIELD,
     field("number", &[], FieldType::Number, "session number"),
     field("year", &[], FieldType::Number, "year the session met"),
     field("date", &["start"], FieldType::Date, "first day"),
@@ -207,13 +206,8 @@ const SESSION: &[Field] = &[
 
 const CRP: &[Field] = &[
     field("id", &[], FieldType::Id, "CRP id, e.g. 39-crp3"),
-    field(
-        "session",
-        &["s"],
-        FieldType::Session,
-        "session id or number; session>=35 compares dates",
-    ),
-    field("year", &[], FieldType::Number, "year of the session"),
+    SESSION_FIELD,
+    YEAR_FIELD,
     field(
         "number",
         &[],
