@@ -40,8 +40,12 @@ pub struct Span {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Label {
     pub file: PathBuf,
-    pub span: Span,
+    /// `None` until located (see `pointer`), or when the file could not be read again.
+    pub span: Option<Span>,
     pub message: String,
+    /// JSON pointer of the value meant, for labels created before their position is known.
+    #[serde(skip)]
+    pub pointer: Option<String>,
 }
 
 /// One problem in the records.
@@ -101,10 +105,38 @@ impl Diagnostic {
     ) -> Self {
         self.labels.push(Label {
             file: file.into(),
-            span,
+            span: Some(span),
             message: message.into(),
+            pointer: None,
         });
         self
+    }
+
+    /// A label at the value `pointer` names, located later (by `check::locate_pending`).
+    pub fn with_label_at(
+        mut self,
+        file: impl Into<PathBuf>,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.labels.push(Label {
+            file: file.into(),
+            span: None,
+            message: message.into(),
+            pointer: Some(pointer.into()),
+        });
+        self
+    }
+
+    /// Files whose texts are needed to give this diagnostic and its labels a position.
+    pub fn unlocated_files(&self) -> impl Iterator<Item = &std::path::Path> {
+        let own = (self.span.is_none() && self.pointer.is_some()).then_some(self.file.as_path());
+        own.into_iter().chain(
+            self.labels
+                .iter()
+                .filter(|l| l.span.is_none() && l.pointer.is_some())
+                .map(|l| l.file.as_path()),
+        )
     }
 
     /// Sort key: file, then position, then code, so output is stable across parallel runs.

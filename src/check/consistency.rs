@@ -1,12 +1,16 @@
 //! Consistency across records: unique ids, ids that agree with paths and fields, references
 //! that resolve, no cycles, dates in order, follow-up histories that end at the current status.
+//!
+//! Works on typed records only (no texts or parse trees are kept for 100k files): problems carry
+//! the JSON pointer of the offending field, and [`super::locate_pending`] turns pointers into
+//! line and column afterwards by re-reading just the files concerned.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::CheckedFile;
-use super::schema::{closest, locate};
-use crate::diag::{Code, Diagnostic, Span};
+use super::schema::closest;
+use crate::diag::{Code, Diagnostic};
 use crate::model::record::{Citation, Recommendation, Session, WorkingGroup};
 use crate::model::{Kind, Record};
 
@@ -94,13 +98,6 @@ impl<'a> Index<'a> {
     }
 }
 
-/// The span of the value at `pointer` in a file (or of the file's first line).
-fn span_at(file: &CheckedFile, pointer: &str) -> Option<Span> {
-    let source = file.source.as_ref()?;
-    let tree = file.tree.as_ref()?;
-    Some(locate(source, tree, pointer))
-}
-
 fn duplicate_ids(files: &[CheckedFile], out: &mut Vec<Diagnostic>) {
     let mut first: HashMap<(Kind, &str), &CheckedFile> = HashMap::new();
     for file in files {
@@ -110,10 +107,10 @@ fn duplicate_ids(files: &[CheckedFile], out: &mut Vec<Diagnostic>) {
                 first.insert((file.kind, id), file);
             }
             Some(original) => {
-                let mut diagnostic = Diagnostic::new(
+                let diagnostic = Diagnostic::new(
                     Code::DuplicateId,
                     &file.path,
-                    span_at(file, "/id"),
+                    None,
                     format!(
                         "{} id `{id}` is already used by {}",
                         file.kind.name(),
@@ -121,10 +118,8 @@ fn duplicate_ids(files: &[CheckedFile], out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .with_pointer("/id")
-                .with_help("every record needs its own id; ids are never reused");
-                if let Some(span) = span_at(original, "/id") {
-                    diagnostic = diagnostic.with_label(&original.path, span, "first used here");
-                }
+                .with_help("every record needs its own id; ids are never reused")
+                .with_label_at(&original.path, "/id", "first used here");
                 out.push(diagnostic);
             }
         }
@@ -162,7 +157,7 @@ fn id_agrees_with_path(file: &CheckedFile, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::IdPathMismatch,
                 &file.path,
-                span_at(file, "/id"),
+                None,
                 format!("id `{id}` belongs at {expected}"),
             )
             .with_pointer("/id")
@@ -183,8 +178,7 @@ struct Ctx<'a, 'o> {
 impl Ctx<'_, '_> {
     fn push(&mut self, code: Code, pointer: &str, message: String, help: Option<String>) {
         let mut diagnostic =
-            Diagnostic::new(code, &self.file.path, span_at(self.file, pointer), message)
-                .with_pointer(pointer);
+            Diagnostic::new(code, &self.file.path, None, message).with_pointer(pointer);
         diagnostic.help = help;
         self.out.push(diagnostic);
     }
@@ -507,7 +501,7 @@ fn cycles(files: &[CheckedFile], index: &Index<'_>, out: &mut Vec<Diagnostic>) {
                             Diagnostic::new(
                                 Code::ReferenceCycle,
                                 &file.path,
-                                span_at(file, pointer),
+                                None,
                                 format!("`{field}` links form a cycle: {}", path.join(" → ")),
                             )
                             .with_pointer(pointer)

@@ -8,7 +8,7 @@ pub mod codes;
 pub mod consistency;
 pub mod schema;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -27,29 +27,22 @@ pub enum CheckError {
     Schema(#[from] SchemaError),
 }
 
-/// A record file after loading and schema validation.
+/// A record file after loading and schema validation: only what the cross-record checks and
+/// the summary need. Texts and parse trees are dropped file by file, so a check of 100k records
+/// holds one typed record per file rather than four forms of it.
 #[derive(Debug)]
 pub struct CheckedFile {
     pub path: PathBuf,
     pub kind: Kind,
-    pub source: Option<SourceFile>,
-    pub tree: Option<Node>,
+    /// The `id` field, when it is a string (even if the record is otherwise invalid).
+    pub id: Option<String>,
     /// The typed record, when the file is schema-valid.
     pub record: Option<Record>,
-    /// The record as JSON (the file's own fields), when the file parsed.
-    pub json: Option<serde_json::Value>,
-    /// Whether schema validation ran and passed.
-    pub schema_valid: bool,
 }
 
 impl CheckedFile {
-    /// The `id` field, when it is a string (even if the record is otherwise invalid).
     pub fn id(&self) -> Option<&str> {
-        let entry = self.tree.as_ref()?.get("id")?;
-        match &entry.value.value {
-            crate::load::yaml::NodeValue::Scalar(serde_json::Value::String(id)) => Some(id),
-            _ => None,
-        }
+        self.id.as_deref()
     }
 }
 
@@ -58,6 +51,8 @@ pub struct CheckReport {
     pub files: Vec<CheckedFile>,
     /// Sorted by file, then position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The texts of the files that diagnostics point into, for rendering snippets.
+    pub sources: BTreeMap<PathBuf, SourceFile>,
 }
 
 impl CheckReport {
@@ -66,14 +61,6 @@ impl CheckReport {
             .iter()
             .filter(|d| d.severity == severity)
             .count()
-    }
-
-    /// Source texts by path, for rendering snippets.
-    pub fn sources(&self) -> BTreeMap<&Path, &SourceFile> {
-        self.files
-            .iter()
-            .filter_map(|f| f.source.as_ref().map(|s| (f.path.as_path(), s)))
-            .collect()
     }
 
     /// Files whose schema verdict is "invalid" (an S001 diagnostic).
@@ -119,26 +106,129 @@ pub fn check_repository(root: &Path) -> Result<CheckReport, CheckError> {
 
 /// Checks the records of a working tree or of a commit.
 pub fn check_source(source: &Source) -> Result<CheckReport, CheckError> {
-    let (schemas, loaded) = rayon::join(|| load_schemas(source), || load_files(source));
-    let (schemas, (loaded, mut diagnostics)) = (schemas?, loaded?);
-    let validated: Vec<(CheckedFile, Vec<Diagnostic>)> = loaded
-        .into_par_iter()
-        .map(|file| validate(&schemas, file))
+    let (schemas, candidates) = rayon::join(|| load_schemas(source), || load::discover(source));
+    let (schemas, candidates) = (schemas?, candidates?);
+    let mut diagnostics = Vec::new();
+    let mut records = Vec::with_capacity(candidates.len());
+    for candidate in &candidates {
+        match candidate.kind {
+            Some(kind) => records.push((candidate.path.as_path(), kind)),
+            None => diagnostics.push(load::unknown_file(&candidate.path)),
+        }
+    }
+    let outcomes: Vec<FileOutcome> = records
+        .par_iter()
+        .map(|&(path, kind)| check_file(source, &schemas, path, kind))
         .collect();
-    let mut files = Vec::with_capacity(validated.len());
-    for (file, file_diagnostics) in validated {
-        diagnostics.extend(file_diagnostics);
-        files.push(file);
+    let mut files = Vec::with_capacity(outcomes.len());
+    let mut sources = BTreeMap::new();
+    for outcome in outcomes {
+        diagnostics.extend(outcome.diagnostics);
+        if let Some(text) = outcome.source {
+            sources.insert(outcome.file.path.clone(), text);
+        }
+        files.push(outcome.file);
     }
     diagnostics.extend(consistency::check(&files));
+    locate_pending(source, &files, &mut diagnostics, &mut sources);
     diagnostics.sort_by_cached_key(Diagnostic::sort_key);
-    Ok(CheckReport { files, diagnostics })
+    Ok(CheckReport {
+        files,
+        diagnostics,
+        sources,
+    })
 }
 
-/// Finds and parses every record file (compiling the schemas meanwhile is the caller's job).
-fn load_files(source: &Source) -> Result<(Vec<load::LoadedFile>, Vec<Diagnostic>), CheckError> {
-    let candidates = load::discover(source)?;
-    Ok(load::load_all(source, &candidates))
+/// One file's share of a check: what the cross-record checks need, its own problems, and its
+/// text when there are problems to show.
+struct FileOutcome {
+    file: CheckedFile,
+    diagnostics: Vec<Diagnostic>,
+    source: Option<SourceFile>,
+}
+
+/// Reads, parses and validates one file, keeping only what is needed afterwards.
+fn check_file(source: &Source, schemas: &SchemaSet, path: &Path, kind: Kind) -> FileOutcome {
+    let loaded = load::load_file(source, path, kind);
+    let mut diagnostics = loaded.diagnostics;
+    let mut file = CheckedFile {
+        path: loaded.path,
+        kind,
+        id: None,
+        record: None,
+    };
+    if let (Some(text), Some(tree)) = (&loaded.source, &loaded.tree) {
+        file.id = string_field(tree, "id");
+        let instance = tree.to_json();
+        let schema_problems = schemas.validate(kind, text, tree, &instance);
+        if schema_problems.is_empty() {
+            file.record = Record::from_json(kind, &instance).ok();
+        }
+        diagnostics.extend(schema_problems);
+    }
+    let source = if diagnostics.is_empty() {
+        None
+    } else {
+        loaded.source
+    };
+    FileOutcome {
+        file,
+        diagnostics,
+        source,
+    }
+}
+
+fn string_field(tree: &Node, key: &str) -> Option<String> {
+    match &tree.get(key)?.value.value {
+        load::yaml::NodeValue::Scalar(serde_json::Value::String(value)) => Some(value.clone()),
+        _ => None,
+    }
+}
+
+/// Gives a position to the diagnostics and labels that have only a JSON pointer (those of the
+/// cross-record checks), re-reading and re-parsing just the files concerned. A file that
+/// changed meanwhile so that the pointer no longer resolves gets the position of its first line.
+fn locate_pending(
+    source: &Source,
+    files: &[CheckedFile],
+    diagnostics: &mut [Diagnostic],
+    sources: &mut BTreeMap<PathBuf, SourceFile>,
+) {
+    let kinds: HashMap<&Path, Kind> = files.iter().map(|f| (f.path.as_path(), f.kind)).collect();
+    let wanted: BTreeSet<PathBuf> = diagnostics
+        .iter()
+        .flat_map(Diagnostic::unlocated_files)
+        .map(Path::to_path_buf)
+        .collect();
+    let reparsed: HashMap<PathBuf, (SourceFile, Node)> = wanted
+        .into_par_iter()
+        .filter_map(|path| {
+            let kind = *kinds.get(path.as_path())?;
+            let loaded = load::load_file(source, &path, kind);
+            Some((path, (loaded.source?, loaded.tree?)))
+        })
+        .collect();
+    let span_of = |file: &Path, pointer: &str| {
+        let (text, tree) = reparsed.get(file)?;
+        Some(schema::locate(text, tree, pointer))
+    };
+    for diagnostic in diagnostics.iter_mut() {
+        if diagnostic.span.is_none()
+            && let Some(pointer) = &diagnostic.pointer
+        {
+            diagnostic.span = span_of(&diagnostic.file, pointer);
+        }
+        for label in &mut diagnostic.labels {
+            if label.span.is_none()
+                && let Some(pointer) = &label.pointer
+            {
+                label.span = span_of(&label.file, pointer);
+            }
+        }
+    }
+    for (path, (text, _)) in reparsed {
+        sources.entry(path).or_insert(text);
+    }
 }
 
 /// Loads the records for answering queries: like [`check_repository`] without the
@@ -180,31 +270,4 @@ pub fn load_records(source: &Source) -> Result<(crate::model::Repository, usize)
         crate::model::Repository::new(entries.into_iter().flatten().collect()),
         left_out,
     ))
-}
-
-fn validate(schemas: &SchemaSet, file: load::LoadedFile) -> (CheckedFile, Vec<Diagnostic>) {
-    let mut diagnostics = file.diagnostics;
-    let mut record = None;
-    let mut json = None;
-    let mut schema_valid = false;
-    if let (Some(source), Some(tree)) = (&file.source, &file.tree) {
-        let instance = tree.to_json();
-        let schema_problems = schemas.validate(file.kind, source, tree, &instance);
-        schema_valid = schema_problems.is_empty();
-        diagnostics.extend(schema_problems);
-        if schema_valid {
-            record = Record::from_json(file.kind, &instance).ok();
-        }
-        json = Some(instance);
-    }
-    let checked = CheckedFile {
-        path: file.path,
-        kind: file.kind,
-        source: file.source,
-        tree: file.tree,
-        record,
-        json,
-        schema_valid,
-    };
-    (checked, diagnostics)
 }

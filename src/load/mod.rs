@@ -8,8 +8,6 @@ pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::diag::{Code, Diagnostic};
 use crate::model::Kind;
 use source::SourceFile;
@@ -180,24 +178,8 @@ pub struct LoadedFile {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads and parses every candidate in parallel; unknown files become warnings.
-pub fn load_all(source: &Source, candidates: &[Candidate]) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
-    let mut stray = Vec::new();
-    let mut records = Vec::new();
-    for candidate in candidates {
-        match candidate.kind {
-            Some(kind) => records.push((candidate, kind)),
-            None => stray.push(unknown_file(&candidate.path)),
-        }
-    }
-    let loaded = records
-        .par_iter()
-        .map(|(candidate, kind)| load_file(source, &candidate.path, *kind))
-        .collect();
-    (loaded, stray)
-}
-
-fn unknown_file(path: &Path) -> Diagnostic {
+/// The warning for a file under `records/` that is not a record.
+pub fn unknown_file(path: &Path) -> Diagnostic {
     let folders: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();
     let folder = path
         .components()

@@ -595,7 +595,7 @@ mod tests {
         assert_eq!(codes(&parsed), ["Y006"]);
         let d = &parsed.diagnostics[0];
         assert_eq!(d.span.unwrap().line, 3);
-        assert_eq!(d.labels[0].span.line, 1);
+        assert_eq!(d.labels[0].span.map(|s| s.line), Some(1));
         assert_eq!(parsed.root.unwrap().to_json()["status"], json!("open"));
     }
 

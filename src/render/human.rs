@@ -15,12 +15,10 @@ pub fn write(report: &CheckReport, color: bool, out: &mut dyn Write) -> io::Resu
     } else {
         Renderer::plain()
     };
-    let sources = report.sources();
+    let sources = &report.sources;
     for diagnostic in &report.diagnostics {
-        let source = sources.get(diagnostic.file.as_path()).copied();
-        let rendered = render_one(&renderer, diagnostic, source, |path| {
-            sources.get(path).copied()
-        });
+        let source = sources.get(&diagnostic.file);
+        let rendered = render_one(&renderer, diagnostic, source, |path| sources.get(path));
         writeln!(out, "{rendered}\n")?;
     }
     let errors = report.count(Severity::Error);
@@ -69,14 +67,15 @@ fn render_one<'a>(
                         .span(span.start..span.end)
                         .label(diagnostic.code.name()),
                 );
-            for label in diagnostic
+            for (label, span) in diagnostic
                 .labels
                 .iter()
                 .filter(|l| l.file == diagnostic.file)
+                .filter_map(|l| Some((l, l.span?)))
             {
                 snippet = snippet.annotation(
                     AnnotationKind::Context
-                        .span(label.span.start..label.span.end)
+                        .span(span.start..span.end)
                         .label(label.message.as_str()),
                 );
             }
@@ -89,10 +88,11 @@ fn render_one<'a>(
         ),
         (None, _) => Group::with_title(title).element(Origin::path(path.clone())),
     };
-    for label in diagnostic
+    for (label, span) in diagnostic
         .labels
         .iter()
         .filter(|l| l.file != diagnostic.file)
+        .filter_map(|l| Some((l, l.span?)))
     {
         if let Some(other) = source_of(&label.file) {
             group = group.element(
@@ -101,7 +101,7 @@ fn render_one<'a>(
                     .fold(true)
                     .annotation(
                         AnnotationKind::Context
-                            .span(label.span.start..label.span.end)
+                            .span(span.start..span.end)
                             .label(label.message.as_str()),
                     ),
             );

@@ -57,11 +57,14 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
             labels: d
                 .labels
                 .iter()
-                .map(|l| JsonLabel {
-                    file: display_path(&l.file),
-                    line: l.span.line,
-                    column: l.span.column,
-                    message: &l.message,
+                .filter_map(|l| {
+                    let span = l.span?;
+                    Some(JsonLabel {
+                        file: display_path(&l.file),
+                        line: span.line,
+                        column: span.column,
+                        message: &l.message,
+                    })
                 })
                 .collect(),
         }
