@@ -8,6 +8,7 @@
 //! Only `cli` and `render` write to the terminal.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod cache;
 pub mod check;
 pub mod cli;
 pub mod diag;
@@ -17,3 +18,4 @@ pub mod load;
 pub mod model;
 pub mod query;
 pub mod render;
+pub mod trace;

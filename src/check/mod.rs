@@ -13,9 +13,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::cache::{self, Blob, Cache, CachedFile, Previous, Stamp};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::load::{self, LoadError, Source, source::SourceFile, yaml::Node};
 use crate::model::{Kind, Record};
+use crate::trace;
 use schema::{SchemaError, SchemaSet};
 
 /// A failure of the tool (exit code 2), as opposed to problems in the data.
@@ -48,7 +50,8 @@ impl CheckedFile {
 
 /// What a check run found.
 pub struct CheckReport {
-    pub files: Vec<CheckedFile>,
+    /// How many record files were checked.
+    pub files_checked: usize,
     /// Sorted by file, then position.
     pub diagnostics: Vec<Diagnostic>,
     /// The texts of the files that diagnostics point into, for rendering snippets.
@@ -99,83 +102,371 @@ pub fn load_schemas(source: &Source) -> Result<SchemaSet, CheckError> {
     Ok(SchemaSet::compile(files)?)
 }
 
-/// Checks the whole repository at `root` (its working tree).
+/// Whether a run may use (and update) the cache of per-file results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheUse {
+    On,
+    Off,
+}
+
+/// Checks the whole repository at `root` (its working tree), without the cache.
 pub fn check_repository(root: &Path) -> Result<CheckReport, CheckError> {
-    check_source(&Source::WorkTree(root.to_path_buf()))
+    check_source(&Source::WorkTree(root.to_path_buf()), CacheUse::Off)
 }
 
 /// Checks the records of a working tree or of a commit.
-pub fn check_source(source: &Source) -> Result<CheckReport, CheckError> {
-    let (schemas, candidates) = rayon::join(|| load_schemas(source), || load::discover(source));
-    let (schemas, candidates) = (schemas?, candidates?);
-    let mut diagnostics = Vec::new();
-    let mut records = Vec::with_capacity(candidates.len());
-    for candidate in &candidates {
-        match candidate.kind {
-            Some(kind) => records.push((candidate.path.as_path(), kind)),
-            None => diagnostics.push(load::unknown_file(&candidate.path)),
+pub fn check_source(source: &Source, cache_use: CacheUse) -> Result<CheckReport, CheckError> {
+    let run = Run::start(source, cache_use)?;
+    let mut diagnostics = run.unknown_files.clone();
+    let records = &run.records;
+    // Nothing added, removed or changed since the last check: its results stand.
+    if let Some(previous) = &run.previous
+        && let Some(consistency) = &previous.consistency
+        && run.nothing_changed()
+    {
+        for file in records {
+            diagnostics.extend(
+                run.prior(file)
+                    .into_iter()
+                    .flat_map(|c| c.diagnostics.clone()),
+            );
         }
+        diagnostics.extend(consistency.iter().cloned());
+        let mut sources = BTreeMap::new();
+        trace::phase("sources", || {
+            complete(source, &mut diagnostics, &mut sources)
+        });
+        diagnostics.sort_by_cached_key(Diagnostic::sort_key);
+        return Ok(CheckReport {
+            files_checked: records.len(),
+            diagnostics,
+            sources,
+        });
     }
-    let outcomes: Vec<FileOutcome> = records
-        .par_iter()
-        .map(|&(path, kind)| check_file(source, &schemas, path, kind))
-        .collect();
-    let mut files = Vec::with_capacity(outcomes.len());
+    let scanned: Vec<(Scanned, Option<Record>)> = trace::phase("scan", || {
+        records
+            .par_iter()
+            .map(|file| {
+                let mut scanned = run.scan(source, file);
+                let record = scanned
+                    .json
+                    .take()
+                    .and_then(|json| Record::from_json(file.kind, &json).ok());
+                (scanned, record)
+            })
+            .collect()
+    });
+    let mut files = Vec::with_capacity(scanned.len());
+    let mut entries = Vec::with_capacity(scanned.len());
     let mut sources = BTreeMap::new();
-    for outcome in outcomes {
-        diagnostics.extend(outcome.diagnostics);
-        if let Some(text) = outcome.source {
-            sources.insert(outcome.file.path.clone(), text);
+    for (scanned, record) in scanned {
+        let cached = scanned.cached;
+        diagnostics.extend(cached.diagnostics.iter().cloned());
+        if let Some(text) = scanned.source {
+            sources.insert(cached.path.clone(), text);
         }
-        files.push(outcome.file);
+        files.push(CheckedFile {
+            path: cached.path.clone(),
+            kind: cached.kind,
+            id: cached.id.clone(),
+            record,
+        });
+        entries.push(cached);
     }
-    diagnostics.extend(consistency::check(&files));
-    locate_pending(source, &files, &mut diagnostics, &mut sources);
+    let mut consistency = trace::phase("consistency", || consistency::check(&files));
+    trace::phase("locate", || {
+        complete(source, &mut consistency, &mut sources)
+    });
+    if let Some(cache) = &run.cache {
+        // A cache that cannot be written only costs time on the next run.
+        let _ = trace::phase("save cache", || {
+            cache.save(
+                run.started,
+                &entries,
+                Some(&consistency),
+                run.previous.as_ref(),
+            )
+        });
+    }
+    diagnostics.extend(consistency);
+    complete(source, &mut diagnostics, &mut sources);
     diagnostics.sort_by_cached_key(Diagnostic::sort_key);
     Ok(CheckReport {
-        files,
+        files_checked: files.len(),
         diagnostics,
         sources,
     })
 }
 
-/// One file's share of a check: what the cross-record checks need, its own problems, and its
-/// text when there are problems to show.
-struct FileOutcome {
-    file: CheckedFile,
-    diagnostics: Vec<Diagnostic>,
-    source: Option<SourceFile>,
+/// A record file found by the walk.
+struct RecordFile {
+    /// Relative to the repository root.
+    path: PathBuf,
+    kind: Kind,
+    stamp: Option<Stamp>,
+    /// Its entry in the cache, if it has one (an index for [`Previous::file`]).
+    prior: Option<usize>,
 }
 
-/// Reads, parses and validates one file, keeping only what is needed afterwards.
-fn check_file(source: &Source, schemas: &SchemaSet, path: &Path, kind: Kind) -> FileOutcome {
-    let loaded = load::load_file(source, path, kind);
+/// What every run starts from: the schemas, the record files with their stamps, and the cache.
+struct Run {
+    started: i64,
+    schemas: SchemaSet,
+    /// Sorted by path.
+    records: Vec<RecordFile>,
+    unknown_files: Vec<Diagnostic>,
+    cache: Option<Cache>,
+    previous: Option<Previous>,
+}
+
+impl Run {
+    fn start(source: &Source, cache_use: CacheUse) -> Result<Run, CheckError> {
+        let started = cache::now_ns();
+        let cache_wanted = cache_use == CacheUse::On && matches!(source, Source::WorkTree(_));
+        // The cache is read while the folders are walked (its file name depends only on the
+        // root; whether it is valid is decided once the schemas are known).
+        let (schemas, (candidates, previous)) = rayon::join(
+            || trace::phase("schemas", || load_schemas(source)),
+            || {
+                rayon::join(
+                    || trace::phase("discover", || load::discover(source, cache_wanted)),
+                    || match source {
+                        Source::WorkTree(root) if cache_wanted => {
+                            trace::phase("load cache", || Cache::for_repository(root)?.load())
+                        }
+                        _ => None,
+                    },
+                )
+            },
+        );
+        let (schemas, candidates) = (schemas?, candidates?);
+        let cache = match source {
+            Source::WorkTree(root) if cache_wanted => {
+                Cache::for_repository(root).map(|c| c.for_schemas(schemas.fingerprint()))
+            }
+            _ => None,
+        };
+        let previous = previous.filter(|p| cache.as_ref().is_some_and(|c| c.made(p)));
+        let mut records = Vec::with_capacity(candidates.len());
+        let mut unknown_files = Vec::new();
+        for candidate in candidates {
+            match candidate.kind {
+                Some(kind) => records.push(RecordFile {
+                    path: candidate.path,
+                    kind,
+                    stamp: candidate.stamp,
+                    prior: None,
+                }),
+                None => unknown_files.push(load::unknown_file(&candidate.path)),
+            }
+        }
+        if let Some(previous) = &previous {
+            let priors = previous.matching(records.iter().map(|r| r.path.as_path()));
+            for (record, prior) in records.iter_mut().zip(priors) {
+                record.prior = prior;
+            }
+        }
+        Ok(Run {
+            started,
+            schemas,
+            records,
+            unknown_files,
+            cache,
+            previous,
+        })
+    }
+
+    /// The cached result for a file of the same kind at the same path.
+    fn prior(&self, file: &RecordFile) -> Option<&CachedFile> {
+        let cached = self.previous.as_ref()?.file(file.prior?);
+        (cached.kind == file.kind).then_some(cached)
+    }
+
+    /// Whether no record file was added or removed and every stamp shows no change.
+    fn nothing_changed(&self) -> bool {
+        self.previous
+            .as_ref()
+            .is_some_and(|p| p.len() == self.records.len())
+            && self.records.iter().all(|file| {
+                self.prior(file)
+                    .is_some_and(|cached| Previous::unchanged(cached, file.stamp))
+            })
+    }
+
+    /// Reads, parses and validates one file, or reuses the last run's result for it: without
+    /// reading it if its stamp is unchanged, or after reading it if its content hash is.
+    fn scan(&self, source: &Source, file: &RecordFile) -> Scanned {
+        let prior = self.prior(file);
+        let previous = self.previous.as_ref();
+        if let (Some(previous), Some(cached)) = (previous, prior)
+            && Previous::unchanged(cached, file.stamp)
+            && let Some(mut scanned) = reuse(previous, cached, file.stamp)
+        {
+            scanned.unchanged = true;
+            return scanned;
+        }
+        let bytes = match load::read_file(source, &file.path) {
+            Ok(bytes) => bytes,
+            Err(diagnostic) => {
+                let cached = CachedFile {
+                    path: file.path.clone(),
+                    kind: file.kind,
+                    stamp: None,
+                    hash: 0,
+                    id: None,
+                    diagnostics: vec![*diagnostic],
+                    json: None,
+                };
+                return Scanned {
+                    cached,
+                    json: None,
+                    source: None,
+                    unchanged: false,
+                };
+            }
+        };
+        let hash = cache::content_hash(&bytes);
+        if let (Some(previous), Some(cached)) = (previous, prior)
+            && cached.hash == hash
+            && let Some(scanned) = reuse(previous, cached, file.stamp)
+        {
+            return scanned;
+        }
+        let mut scanned = parse_and_validate(&self.schemas, &file.path, file.kind, bytes);
+        scanned.cached.stamp = file.stamp;
+        scanned.cached.hash = hash;
+        if self.cache.is_none() {
+            scanned.cached.json = None;
+        }
+        scanned
+    }
+}
+
+/// Loads the records for answering queries: like [`check_source`] without the cross-record
+/// checks, keeping only files without syntax or schema errors. Parse trees are dropped as soon
+/// as each file is validated, in parallel. Returns how many files were left out.
+pub fn load_records(
+    source: &Source,
+    cache_use: CacheUse,
+) -> Result<(crate::model::Repository, usize), CheckError> {
+    let run = Run::start(source, cache_use)?;
+    let scanned: Vec<(CachedFile, bool, Option<crate::model::Entry>)> =
+        trace::phase("scan", || {
+            run.records
+                .par_iter()
+                .map(|file| {
+                    let scanned = run.scan(source, file);
+                    let failed = scanned
+                        .cached
+                        .diagnostics
+                        .iter()
+                        .any(|d| d.severity == Severity::Error);
+                    let entry = scanned.json.filter(|_| !failed).and_then(|json| {
+                        Some(crate::model::Entry {
+                            kind: file.kind,
+                            record: Record::from_json(file.kind, &json).ok()?,
+                            json,
+                            path: file.path.clone(),
+                        })
+                    });
+                    (scanned.cached, scanned.unchanged, entry)
+                })
+                .collect()
+        });
+    let all_unchanged = run
+        .previous
+        .as_ref()
+        .is_some_and(|p| p.len() == scanned.len())
+        && scanned.iter().all(|(_, unchanged, _)| *unchanged);
+    let mut cached = Vec::with_capacity(scanned.len());
+    let mut entries = Vec::with_capacity(scanned.len());
+    for (file, _, entry) in scanned {
+        cached.push(file);
+        entries.push(entry);
+    }
+    if let Some(cache) = &run.cache
+        && !all_unchanged
+    {
+        // Queries do not run the cross-record checks, so the next `check` runs them afresh.
+        let _ = trace::phase("save cache", || {
+            cache.save(run.started, &cached, None, run.previous.as_ref())
+        });
+    }
+    let left_out = entries.iter().filter(|e| e.is_none()).count();
+    let repository = trace::phase("index", || {
+        crate::model::Repository::new(entries.into_iter().flatten().collect())
+    });
+    Ok((repository, left_out))
+}
+
+/// One record file after the per-file pass, fresh or from the cache.
+struct Scanned {
+    /// The file's result, as the cache keeps it.
+    cached: CachedFile,
+    /// The record as JSON, when schema-valid.
+    json: Option<serde_json::Value>,
+    /// The text, when the file was read and has problems to show.
+    source: Option<SourceFile>,
+    /// Whether the cached result was reused on the strength of the file's stamp alone.
+    unchanged: bool,
+}
+
+/// Parses and validates one file's bytes; the JSON is also encoded for the cache.
+fn parse_and_validate(schemas: &SchemaSet, path: &Path, kind: Kind, bytes: Vec<u8>) -> Scanned {
+    let loaded = load::load_bytes(path, kind, bytes);
     let mut diagnostics = loaded.diagnostics;
-    let mut file = CheckedFile {
-        path: loaded.path,
-        kind,
-        id: None,
-        record: None,
-    };
+    let mut id = None;
+    let mut json = None;
     if let (Some(text), Some(tree)) = (&loaded.source, &loaded.tree) {
-        file.id = string_field(tree, "id");
+        id = string_field(tree, "id");
         let instance = tree.to_json();
         let schema_problems = schemas.validate(kind, text, tree, &instance);
         if schema_problems.is_empty() {
-            file.record = Record::from_json(kind, &instance).ok();
+            json = Some(instance);
         }
         diagnostics.extend(schema_problems);
     }
+    let blob = json.as_ref().map(|json| {
+        let mut writer = cache::codec::Writer::default();
+        writer.json(json);
+        Blob::New(writer.bytes)
+    });
     let source = if diagnostics.is_empty() {
         None
     } else {
         loaded.source
     };
-    FileOutcome {
-        file,
-        diagnostics,
+    Scanned {
+        cached: CachedFile {
+            path: path.to_path_buf(),
+            kind,
+            stamp: None,
+            hash: 0,
+            id,
+            diagnostics,
+            json: blob,
+        },
+        json,
         source,
+        unchanged: false,
     }
+}
+
+/// The cached result of a file, `None` if its JSON cannot be read back (then it is re-parsed).
+fn reuse(previous: &Previous, cached: &CachedFile, stamp: Option<Stamp>) -> Option<Scanned> {
+    let json = match &cached.json {
+        None => None,
+        Some(blob) => Some(previous.json(blob)?),
+    };
+    Some(Scanned {
+        cached: CachedFile {
+            stamp,
+            ..cached.clone()
+        },
+        json,
+        source: None,
+        unchanged: false,
+    })
 }
 
 fn string_field(tree: &Node, key: &str) -> Option<String> {
@@ -185,32 +476,36 @@ fn string_field(tree: &Node, key: &str) -> Option<String> {
     }
 }
 
-/// Gives a position to the diagnostics and labels that have only a JSON pointer (those of the
-/// cross-record checks), re-reading and re-parsing just the files concerned. A file that
-/// changed meanwhile so that the pointer no longer resolves gets the position of its first line.
-fn locate_pending(
+/// Makes diagnostics ready to show: gives a position to those (and their labels) that have
+/// only a JSON pointer, as the cross-record checks make them, and collects the texts of every
+/// file they point into. Only those files are read again. A file that changed meanwhile so that
+/// a pointer no longer resolves leaves that diagnostic without a position.
+fn complete(
     source: &Source,
-    files: &[CheckedFile],
     diagnostics: &mut [Diagnostic],
     sources: &mut BTreeMap<PathBuf, SourceFile>,
 ) {
-    let kinds: HashMap<&Path, Kind> = files.iter().map(|f| (f.path.as_path(), f.kind)).collect();
-    let wanted: BTreeSet<PathBuf> = diagnostics
+    let unlocated: BTreeSet<&Path> = diagnostics
         .iter()
         .flat_map(Diagnostic::unlocated_files)
-        .map(Path::to_path_buf)
         .collect();
-    let reparsed: HashMap<PathBuf, (SourceFile, Node)> = wanted
+    let wanted: BTreeSet<PathBuf> = diagnostics
+        .iter()
+        .flat_map(|d| std::iter::once(&d.file).chain(d.labels.iter().map(|l| &l.file)))
+        .filter(|path| unlocated.contains(path.as_path()) || !sources.contains_key(*path))
+        .cloned()
+        .collect();
+    let reread: HashMap<PathBuf, (SourceFile, Option<Node>)> = wanted
         .into_par_iter()
         .filter_map(|path| {
-            let kind = *kinds.get(path.as_path())?;
+            let kind = load::classify(&path).kind?;
             let loaded = load::load_file(source, &path, kind);
-            Some((path, (loaded.source?, loaded.tree?)))
+            Some((path, (loaded.source?, loaded.tree)))
         })
         .collect();
     let span_of = |file: &Path, pointer: &str| {
-        let (text, tree) = reparsed.get(file)?;
-        Some(schema::locate(text, tree, pointer))
+        let (text, tree) = reread.get(file)?;
+        Some(schema::locate(text, tree.as_ref()?, pointer))
     };
     for diagnostic in diagnostics.iter_mut() {
         if diagnostic.span.is_none()
@@ -226,48 +521,7 @@ fn locate_pending(
             }
         }
     }
-    for (path, (text, _)) in reparsed {
+    for (path, (text, _)) in reread {
         sources.entry(path).or_insert(text);
     }
-}
-
-/// Loads the records for answering queries: like [`check_repository`] without the
-/// cross-record checks, keeping only files without syntax or schema errors. Parse trees are
-/// dropped as soon as each file is validated, in parallel. Returns how many files were left out.
-pub fn load_records(source: &Source) -> Result<(crate::model::Repository, usize), CheckError> {
-    let (schemas, candidates) = rayon::join(|| load_schemas(source), || load::discover(source));
-    let (schemas, candidates) = (schemas?, candidates?);
-    // One parallel pass per file: read, parse, validate, keep only the JSON, so at most a few
-    // parse trees exist at any time.
-    let entries: Vec<Option<crate::model::Entry>> = candidates
-        .par_iter()
-        .filter_map(|candidate| Some((candidate, candidate.kind?)))
-        .map(|(candidate, kind)| {
-            let file = load::load_file(source, &candidate.path, kind);
-            if file
-                .diagnostics
-                .iter()
-                .any(|d| d.severity == Severity::Error)
-            {
-                return None;
-            }
-            // The tree's positions are only needed to locate errors, which `check` reports.
-            let json = file.tree?.into_json();
-            if !schemas.is_valid(kind, &json) {
-                return None;
-            }
-            let record = Record::from_json(kind, &json).ok()?;
-            Some(crate::model::Entry {
-                kind,
-                record,
-                json,
-                path: file.path,
-            })
-        })
-        .collect();
-    let left_out = entries.iter().filter(|e| e.is_none()).count();
-    Ok((
-        crate::model::Repository::new(entries.into_iter().flatten().collect()),
-        left_out,
-    ))
 }

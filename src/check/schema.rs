@@ -71,6 +71,8 @@ pub enum SchemaError {
 pub struct SchemaSet {
     validators: HashMap<Kind, Validator>,
     documents: HashMap<String, Value>,
+    /// A hash of the schema texts: cached results are valid only for the same schemas.
+    fingerprint: u128,
 }
 
 impl SchemaSet {
@@ -79,7 +81,12 @@ impl SchemaSet {
         files: impl IntoIterator<Item = (String, String)>,
     ) -> Result<SchemaSet, SchemaError> {
         let mut documents = HashMap::new();
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         for (file, text) in files {
+            hasher.update(file.as_bytes());
+            hasher.update(&[0]);
+            hasher.update(text.as_bytes());
+            hasher.update(&[0]);
             let value: Value = serde_json::from_str(&text).map_err(|error| SchemaError::Json {
                 file: file.clone(),
                 error,
@@ -116,7 +123,13 @@ impl SchemaSet {
         Ok(SchemaSet {
             validators,
             documents,
+            fingerprint: hasher.digest128(),
         })
+    }
+
+    /// A hash of the schema files' names and texts.
+    pub fn fingerprint(&self) -> u128 {
+        self.fingerprint
     }
 
     /// The schemas built into the binary.

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Context;
 
-use super::{Cli, Outcome, repo_root, source};
+use super::{Cli, Outcome, cache_use, repo_root, source};
 use crate::check::check_source;
 use crate::diag::Severity;
 use crate::render::{self, DiagnosticFormat};
@@ -38,9 +38,11 @@ pub fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<Outcome> {
     let root = repo_root(cli)?;
-    let report =
-        check_source(&source(cli)?).with_context(|| format!("cannot check {}", root.display()))?;
-    render::report(args.format, &report, color, out)?;
+    let report = check_source(&source(cli)?, cache_use(cli))
+        .with_context(|| format!("cannot check {}", root.display()))?;
+    crate::trace::phase("render", || {
+        render::report(args.format, &report, color, out)
+    })?;
     let failing = report.count(Severity::Error)
         + if args.deny_warnings {
             report.count(Severity::Warning)

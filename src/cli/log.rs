@@ -54,7 +54,7 @@ pub fn run(cli: &Cli, args: &LogArgs, out: &mut dyn Write) -> anyhow::Result<Out
     };
     // The record's current file, else the last file it had in the history.
     let mut candidates: Vec<String> =
-        crate::load::discover(&crate::load::Source::WorkTree(root.clone()))?
+        crate::load::discover(&crate::load::Source::WorkTree(root.clone()), false)?
             .into_iter()
             .filter(|c| c.kind.is_some())
             .map(|c| crate::render::display_path(&c.path))

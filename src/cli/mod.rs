@@ -32,6 +32,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "REV|DATE")]
     pub as_of: Option<String>,
 
+    /// Do not read or update the cache of per-file results (kept under .git/iasmn/, or
+    /// IASMN_CACHE_DIR); the answers are the same, only slower on large repositories.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     /// When to colour output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -280,7 +285,7 @@ pub fn table_width() -> Option<u16> {
 /// Loads the repository's records for a query; files with syntax or schema errors are left out
 /// with a warning on stderr.
 fn load_repository(cli: &Cli) -> anyhow::Result<crate::model::Repository> {
-    let (repo, left_out) = crate::check::load_records(&source(cli)?)?;
+    let (repo, left_out) = crate::check::load_records(&source(cli)?, cache_use(cli))?;
     if left_out > 0 {
         let _ = writeln!(
             io::stderr().lock(),
@@ -304,6 +309,15 @@ fn source(cli: &Cli) -> anyhow::Result<crate::load::Source> {
         files.extend(git.files_at(&commit, folder)?);
     }
     Ok(crate::load::Source::Snapshot(files))
+}
+
+/// Whether this invocation may use the cache.
+fn cache_use(cli: &Cli) -> crate::check::CacheUse {
+    if cli.no_cache {
+        crate::check::CacheUse::Off
+    } else {
+        crate::check::CacheUse::On
+    }
 }
 
 /// The repository root for this invocation.

@@ -8,6 +8,8 @@ pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::diag::{Code, Diagnostic};
 use crate::model::Kind;
 use source::SourceFile;
@@ -106,10 +108,14 @@ pub struct Candidate {
     /// Relative to the repository root, `/`-separated.
     pub path: PathBuf,
     pub kind: Option<Kind>,
+    /// The file's stamp, when asked for (working trees only).
+    pub stamp: Option<crate::cache::Stamp>,
 }
 
-/// Every file under `records/`, sorted; README files and dot-files are skipped.
-pub fn discover(source: &Source) -> Result<Vec<Candidate>, LoadError> {
+/// Every file under `records/`, sorted; README files and dot-files are skipped. With
+/// `stamps`, each file of a working tree also gets its stamp (for the cache), taken in the same
+/// walk. Folders are read in parallel.
+pub fn discover(source: &Source, stamps: bool) -> Result<Vec<Candidate>, LoadError> {
     let root = match source {
         Source::WorkTree(root) => root,
         Source::Snapshot(files) => {
@@ -131,28 +137,82 @@ pub fn discover(source: &Source) -> Result<Vec<Candidate>, LoadError> {
             return Ok(candidates);
         }
     };
-    let records = root.join("records");
-    let mut candidates = Vec::new();
-    let walker = walkdir::WalkDir::new(&records)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = entry.map_err(|error| LoadError::Io {
-            path: error.path().unwrap_or(&records).to_path_buf(),
-            error: error.into(),
-        })?;
-        if entry.file_type().is_dir() || entry.file_name().eq_ignore_ascii_case("README.md") {
+    walk(&root.join("records"), Path::new("records"), None, stamps)
+}
+
+/// The files under `folder` (at `relative` from the root) in the order of a depth-first walk
+/// with each folder's entries sorted by name. `kind` is the kind of the top-level folder.
+fn walk(
+    folder: &Path,
+    relative: &Path,
+    kind: Option<Kind>,
+    stamps: bool,
+) -> Result<Vec<Candidate>, LoadError> {
+    let io_error = |error| LoadError::Io {
+        path: folder.to_path_buf(),
+        error,
+    };
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(folder).map_err(io_error)? {
+        let entry = entry.map_err(io_error)?;
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
             continue;
         }
-        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        candidates.push(classify(relative));
+        let file_type = entry.file_type().map_err(io_error)?;
+        entries.push((name, file_type, entry));
+    }
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // Sub-folders are walked in parallel, then spliced in at their place in the order.
+    let nested: Vec<Result<Vec<Candidate>, LoadError>> = entries
+        .par_iter()
+        .filter(|(_, file_type, _)| file_type.is_dir())
+        .map(|(name, _, entry)| {
+            // The folder right under `records/` decides the kind of everything below it.
+            let kind = match relative == Path::new("records") {
+                true => Kind::from_folder(&name.to_string_lossy()),
+                false => kind,
+            };
+            walk(&entry.path(), &relative.join(name), kind, stamps)
+        })
+        .collect();
+    let mut nested = nested.into_iter();
+    let mut candidates = Vec::with_capacity(entries.len());
+    for (name, file_type, entry) in entries {
+        if file_type.is_dir() {
+            if let Some(files) = nested.next() {
+                candidates.extend(files?);
+            }
+            continue;
+        }
+        if name.eq_ignore_ascii_case("README.md") {
+            continue;
+        }
+        let path = relative.join(&name);
+        // A file directly in `records/` has no kind; nor has one that is not `.yaml`.
+        let is_yaml = path.extension().is_some_and(|e| e == "yaml");
+        let stamp = stamps
+            .then(|| {
+                // Follow symbolic links: the stamp must change when the content does.
+                let metadata = if file_type.is_symlink() {
+                    std::fs::metadata(entry.path())
+                } else {
+                    entry.metadata()
+                };
+                metadata.ok().map(|m| crate::cache::Stamp::of(&m))
+            })
+            .flatten();
+        candidates.push(Candidate {
+            path,
+            kind: kind.filter(|_| is_yaml),
+            stamp,
+        });
     }
     Ok(candidates)
 }
 
 /// What a path under `records/` says about the file.
-fn classify(relative: &Path) -> Candidate {
+pub fn classify(relative: &Path) -> Candidate {
     let path: PathBuf = relative.components().collect();
     let folder = relative
         .components()
@@ -163,7 +223,11 @@ fn classify(relative: &Path) -> Candidate {
         .as_deref()
         .and_then(Kind::from_folder)
         .filter(|_| is_yaml);
-    Candidate { path, kind }
+    Candidate {
+        path,
+        kind,
+        stamp: None,
+    }
 }
 
 /// A loaded record file.
@@ -210,15 +274,22 @@ pub fn unknown_file(path: &Path) -> Diagnostic {
 
 /// Reads and parses one record file. Never fails: every problem is a diagnostic.
 pub fn load_file(source: &Source, path: &Path, kind: Kind) -> LoadedFile {
-    let mut loaded = LoadedFile {
-        path: path.to_path_buf(),
-        kind,
-        source: None,
-        tree: None,
-        diagnostics: Vec::new(),
-    };
-    let bytes = match source.read(path) {
-        Ok(Some(bytes)) => bytes,
+    match read_file(source, path) {
+        Ok(bytes) => load_bytes(path, kind, bytes),
+        Err(diagnostic) => LoadedFile {
+            path: path.to_path_buf(),
+            kind,
+            source: None,
+            tree: None,
+            diagnostics: vec![*diagnostic],
+        },
+    }
+}
+
+/// Reads a record file's bytes; a file that cannot be read, or is too large, is a diagnostic.
+pub fn read_file(source: &Source, path: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
+    match source.read(path) {
+        Ok(Some(bytes)) => Ok(bytes),
         Ok(None) => {
             let file_start = crate::diag::Span {
                 line: 1,
@@ -226,7 +297,7 @@ pub fn load_file(source: &Source, path: &Path, kind: Kind) -> LoadedFile {
                 start: 0,
                 end: 0,
             };
-            loaded.diagnostics.push(
+            Err(Box::new(
                 Diagnostic::new(
                     Code::ResourceLimit,
                     path,
@@ -236,18 +307,25 @@ pub fn load_file(source: &Source, path: &Path, kind: Kind) -> LoadedFile {
                 .with_help(
                     "a record is a few kilobytes: this looks like the wrong file or generated data",
                 ),
-            );
-            return loaded;
+            ))
         }
-        Err(error) => {
-            loaded.diagnostics.push(Diagnostic::new(
-                Code::UnreadableFile,
-                path,
-                None,
-                format!("cannot read file: {error}"),
-            ));
-            return loaded;
-        }
+        Err(error) => Err(Box::new(Diagnostic::new(
+            Code::UnreadableFile,
+            path,
+            None,
+            format!("cannot read file: {error}"),
+        ))),
+    }
+}
+
+/// Parses a record file's bytes. Never fails: every problem is a diagnostic.
+pub fn load_bytes(path: &Path, kind: Kind, bytes: Vec<u8>) -> LoadedFile {
+    let mut loaded = LoadedFile {
+        path: path.to_path_buf(),
+        kind,
+        source: None,
+        tree: None,
+        diagnostics: Vec::new(),
     };
     let (bytes, had_bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (rest.to_vec(), true),

@@ -23,7 +23,7 @@ pub fn write(report: &CheckReport, color: bool, out: &mut dyn Write) -> io::Resu
     }
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
-    let files = report.files.len();
+    let files = report.files_checked;
     if errors + warnings == 0 {
         writeln!(out, "checked {}: no problems", plural(files, "record"))
     } else {

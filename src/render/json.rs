@@ -74,7 +74,7 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
 pub fn write(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
     let document = Document {
         version: 1,
-        files_checked: report.files.len(),
+        files_checked: report.files_checked,
         errors: report.count(Severity::Error),
         warnings: report.count(Severity::Warning),
         diagnostics: report

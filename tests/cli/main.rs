@@ -3,6 +3,7 @@
 //! Tests run the real `iasmn` binary, as a user or CI would; `records` reads the bundled records
 //! through the library to count them.
 
+mod cache;
 mod check_fixtures;
 mod common;
 mod examples;

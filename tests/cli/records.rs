@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use iasmn::check::check_repository;
+use iasmn::check::{CacheUse, load_records};
+use iasmn::load::Source;
 use iasmn::model::Record;
 
 use crate::common::project_root;
@@ -20,19 +21,19 @@ const EXPECTED: [(&str, usize, usize, usize, usize); 5] = [
 type Counts = BTreeMap<String, (usize, usize, usize, usize)>;
 
 fn actual_counts() -> Counts {
-    let report = check_repository(&project_root()).expect("the bundled records load");
+    let source = Source::WorkTree(project_root());
+    let (repo, left_out) = load_records(&source, CacheUse::Off).expect("the bundled records load");
+    assert_eq!(left_out, 0, "every bundled record is valid");
     let mut counts: Counts = BTreeMap::new();
-    for file in &report.files {
-        match &file.record {
-            Some(Record::Recommendation(r)) => {
+    for entry in &repo.entries {
+        match &entry.record {
+            Record::Recommendation(r) => {
                 let entry = counts.entry(r.session.clone()).or_default();
                 entry.0 += 1;
                 entry.1 += usize::from(r.actionable);
             }
-            Some(Record::Crp(c)) => counts.entry(c.session.clone()).or_default().2 += 1,
-            Some(Record::Session(s)) => {
-                counts.entry(s.id.clone()).or_default().3 += s.participants.len()
-            }
+            Record::Crp(c) => counts.entry(c.session.clone()).or_default().2 += 1,
+            Record::Session(s) => counts.entry(s.id.clone()).or_default().3 += s.participants.len(),
             _ => {}
         }
     }
