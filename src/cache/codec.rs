@@ -163,6 +163,10 @@ impl<'b> Reader<'b> {
         Ok(self.take(1)?[0])
     }
 
+    pub fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.position).copied()
+    }
+
     pub fn varint(&mut self) -> Result<u64, Corrupt> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
@@ -309,6 +313,191 @@ impl<'b> Reader<'b> {
     }
 }
 
+/// Why a typed value could not be read from its encoding.
+#[derive(Debug)]
+pub struct DecodeError(String);
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+impl serde::de::Error for DecodeError {
+    fn custom<T: std::fmt::Display>(message: T) -> Self {
+        DecodeError(message.to_string())
+    }
+}
+
+impl From<Corrupt> for DecodeError {
+    fn from(_: Corrupt) -> Self {
+        DecodeError("damaged cache data".into())
+    }
+}
+
+/// Reads a typed value (a record) straight from an encoded JSON value, without building the
+/// `serde_json::Value` in between: strings are borrowed until the type wants its own.
+pub struct Decoder<'b> {
+    reader: Reader<'b>,
+    depth: usize,
+}
+
+impl<'b> Decoder<'b> {
+    pub fn new(bytes: &'b [u8]) -> Self {
+        Decoder {
+            reader: Reader::new(bytes),
+            depth: 0,
+        }
+    }
+
+    fn nest(&mut self) -> Result<(), DecodeError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Corrupt.into());
+        }
+        Ok(())
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for &mut Decoder<'de> {
+    type Error = DecodeError;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        match self.reader.u8()? {
+            0 => visitor.visit_unit(),
+            1 => visitor.visit_bool(false),
+            2 => visitor.visit_bool(true),
+            3 => visitor.visit_u64(self.reader.varint()?),
+            4 => visitor.visit_i64(self.reader.i64()?),
+            5 => {
+                let bytes = self.reader.take(8)?.try_into().map_err(|_| Corrupt)?;
+                visitor.visit_f64(f64::from_le_bytes(bytes))
+            }
+            6 => visitor.visit_borrowed_str(self.reader.str()?),
+            7 => {
+                let left = self.reader.count()?;
+                self.nest()?;
+                let value = visitor.visit_seq(Items {
+                    decoder: &mut *self,
+                    left,
+                })?;
+                self.depth -= 1;
+                Ok(value)
+            }
+            8 => {
+                let left = self.reader.count()?;
+                self.nest()?;
+                let value = visitor.visit_map(Items {
+                    decoder: &mut *self,
+                    left,
+                })?;
+                self.depth -= 1;
+                Ok(value)
+            }
+            _ => Err(Corrupt.into()),
+        }
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        if self.reader.peek() == Some(0) {
+            self.reader.u8()?;
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        // Records use unit variants only, written as strings.
+        match self.reader.u8()? {
+            6 => {
+                let variant = self.reader.str()?;
+                visitor.visit_enum(serde::de::value::BorrowedStrDeserializer::new(variant))
+            }
+            _ => Err(serde::de::Error::custom("expected a string for an enum")),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
+/// The items of an array, or the entries of an object, being read.
+struct Items<'d, 'de> {
+    decoder: &'d mut Decoder<'de>,
+    left: usize,
+}
+
+impl<'de> serde::de::SeqAccess<'de> for Items<'_, 'de> {
+    type Error = DecodeError;
+
+    fn next_element_seed<T: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DecodeError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        seed.deserialize(&mut *self.decoder).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left)
+    }
+}
+
+impl<'de> serde::de::MapAccess<'de> for Items<'_, 'de> {
+    type Error = DecodeError;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DecodeError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        let key = self.decoder.reader.str()?;
+        seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(key))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, DecodeError> {
+        seed.deserialize(&mut *self.decoder)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,6 +528,42 @@ mod tests {
         assert_eq!(reader.json().unwrap(), value);
         assert_eq!(reader.diagnostics().unwrap(), vec![diagnostic]);
         assert!(reader.at_end());
+    }
+
+    #[test]
+    fn typed_values_read_straight_from_the_encoding_equal_those_read_from_json() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Sample {
+            id: String,
+            count: u32,
+            score: f64,
+            flag: bool,
+            missing: Option<String>,
+            empty: Option<String>,
+            #[serde(default)]
+            list: Vec<Vec<String>>,
+            nested: Nested,
+        }
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        enum Nested {
+            InProgress,
+        }
+        let value = serde_json::json!({
+            "id": "35-12a", "count": 3, "score": 0.5, "flag": true, "empty": null,
+            "list": [["a", "é"]], "nested": "in-progress", "ignored": {"x": [1]}
+        });
+        let mut writer = Writer::default();
+        writer.json(&value);
+        let direct: Sample =
+            serde::Deserialize::deserialize(&mut Decoder::new(&writer.bytes)).unwrap();
+        let via_json: Sample = serde::Deserialize::deserialize(&value).unwrap();
+        assert_eq!(direct, via_json);
+        for cut in 0..writer.bytes.len() {
+            let result: Result<Sample, _> =
+                serde::Deserialize::deserialize(&mut Decoder::new(&writer.bytes[..cut]));
+            assert!(result.is_err(), "cut at {cut}");
+        }
     }
 
     #[test]

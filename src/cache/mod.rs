@@ -20,13 +20,13 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::diag::Diagnostic;
-use crate::model::Kind;
-use codec::{Corrupt, Reader, Writer};
+use crate::model::{Kind, LazyJson, Record};
+use codec::{Corrupt, Decoder, Reader, Writer};
 
 const MAGIC: &[u8] = b"IASMN-CACHE 1\n";
 
@@ -91,8 +91,12 @@ pub fn now_ns() -> i64 {
 /// Where the record's JSON is: in the previous data file, or freshly encoded.
 #[derive(Debug, Clone)]
 pub enum Blob {
-    Old { offset: u64, len: u64 },
-    New(Vec<u8>),
+    Old {
+        offset: u64,
+        len: u64,
+    },
+    /// Shared with the record's [`LazyJson`] during the run.
+    New(Arc<Vec<u8>>),
 }
 
 /// One record file's cached result.
@@ -143,7 +147,7 @@ pub struct Previous {
     pub consistency: Option<Vec<Diagnostic>>,
     data_name: String,
     data_hash: u128,
-    data: OnceLock<Option<Vec<u8>>>,
+    data: OnceLock<Option<Arc<Vec<u8>>>>,
     dir: PathBuf,
 }
 
@@ -192,37 +196,45 @@ impl Previous {
         cached.stamp.is_some() && cached.stamp == stamp
     }
 
-    /// The cached JSON of a file, `None` if it has none or the data file is damaged.
-    pub fn json(&self, blob: &Blob) -> Option<serde_json::Value> {
+    /// The typed record cached for a file, `None` if the data file is damaged.
+    pub fn record(&self, kind: Kind, blob: &Blob) -> Option<Record> {
+        let bytes = self.blob_bytes(blob)?;
+        Record::deserialize_as(kind, &mut Decoder::new(bytes)).ok()
+    }
+
+    /// The cached JSON of a file, decoded when first used.
+    pub fn lazy_json(&self, blob: &Blob) -> Option<LazyJson> {
+        let (data, range) = match blob {
+            Blob::New(bytes) => (bytes.clone(), 0..bytes.len()),
+            Blob::Old { .. } => (self.data()?.clone(), self.range(blob)?),
+        };
+        Some(lazy_json(data, range))
+    }
+
+    /// The data file, read (and its checksum verified) on first use.
+    fn data(&self) -> Option<&Arc<Vec<u8>>> {
+        self.data
+            .get_or_init(|| {
+                let bytes = fs::read(self.dir.join(&self.data_name)).ok()?;
+                (xxh3_128(&bytes) == self.data_hash).then(|| Arc::new(bytes))
+            })
+            .as_ref()
+    }
+
+    fn range(&self, blob: &Blob) -> Option<std::ops::Range<usize>> {
         match blob {
-            Blob::New(bytes) => Reader::new(bytes).json().ok(),
+            Blob::New(bytes) => Some(0..bytes.len()),
             Blob::Old { offset, len } => {
-                let data = self.data()?;
                 let start = usize::try_from(*offset).ok()?;
-                let end = start.checked_add(usize::try_from(*len).ok()?)?;
-                Reader::new(data.get(start..end)?).json().ok()
+                Some(start..start.checked_add(usize::try_from(*len).ok()?)?)
             }
         }
     }
 
-    /// The data file, read (and its checksum verified) on first use.
-    fn data(&self) -> Option<&[u8]> {
-        self.data
-            .get_or_init(|| {
-                let bytes = fs::read(self.dir.join(&self.data_name)).ok()?;
-                (xxh3_128(&bytes) == self.data_hash).then_some(bytes)
-            })
-            .as_deref()
-    }
-
-    fn blob_bytes(&self, blob: &Blob) -> Option<Vec<u8>> {
+    fn blob_bytes<'s>(&'s self, blob: &'s Blob) -> Option<&'s [u8]> {
         match blob {
-            Blob::New(bytes) => Some(bytes.clone()),
-            Blob::Old { offset, len } => {
-                let start = usize::try_from(*offset).ok()?;
-                let end = start.checked_add(usize::try_from(*len).ok()?)?;
-                Some(self.data()?.get(start..end)?.to_vec())
-            }
+            Blob::New(bytes) => Some(bytes),
+            Blob::Old { .. } => self.data()?.get(self.range(blob)?),
         }
     }
 }
@@ -362,8 +374,8 @@ impl Cache {
                 for file in files {
                     let bytes = match &file.json {
                         None => None,
-                        Some(Blob::New(bytes)) => Some(bytes.clone()),
-                        Some(old) => previous.and_then(|p| p.blob_bytes(old)),
+                        Some(Blob::New(bytes)) => Some(bytes.to_vec()),
+                        Some(old) => previous.and_then(|p| p.blob_bytes(old)).map(<[u8]>::to_vec),
                     };
                     locations.push(bytes.map(|bytes| {
                         let offset = data.len() as u64;
@@ -436,6 +448,11 @@ impl Cache {
             }
         }
     }
+}
+
+/// A record's JSON, decoded from its encoding (`data[range]`) when first used.
+pub fn lazy_json(data: Arc<Vec<u8>>, range: std::ops::Range<usize>) -> LazyJson {
+    LazyJson::deferred(move || Reader::new(data.get(range.clone())?).json().ok())
 }
 
 /// Writes `bytes` to `dir/name` through a temporary file and a rename.

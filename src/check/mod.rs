@@ -10,13 +10,14 @@ pub mod schema;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::cache::{self, Blob, Cache, CachedFile, Previous, Stamp};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::load::{self, LoadError, Source, source::SourceFile, yaml::Node};
-use crate::model::{Kind, Record};
+use crate::model::{Kind, LazyJson, Record};
 use crate::trace;
 use schema::{SchemaError, SchemaSet};
 
@@ -147,11 +148,8 @@ pub fn check_source(source: &Source, cache_use: CacheUse) -> Result<CheckReport,
         records
             .par_iter()
             .map(|file| {
-                let mut scanned = run.scan(source, file);
-                let record = scanned
-                    .json
-                    .take()
-                    .and_then(|json| Record::from_json(file.kind, &json).ok());
+                let mut scanned = run.scan(source, file, false);
+                let record = scanned.record.take();
                 (scanned, record)
             })
             .collect()
@@ -295,12 +293,13 @@ impl Run {
 
     /// Reads, parses and validates one file, or reuses the last run's result for it: without
     /// reading it if its stamp is unchanged, or after reading it if its content hash is.
-    fn scan(&self, source: &Source, file: &RecordFile) -> Scanned {
+    /// `want_json`: whether the record's JSON form is wanted besides the typed record.
+    fn scan(&self, source: &Source, file: &RecordFile, want_json: bool) -> Scanned {
         let prior = self.prior(file);
         let previous = self.previous.as_ref();
         if let (Some(previous), Some(cached)) = (previous, prior)
             && Previous::unchanged(cached, file.stamp)
-            && let Some(mut scanned) = reuse(previous, cached, file.stamp)
+            && let Some(mut scanned) = reuse(previous, cached, file.stamp, want_json)
         {
             scanned.unchanged = true;
             return scanned;
@@ -319,6 +318,7 @@ impl Run {
                 };
                 return Scanned {
                     cached,
+                    record: None,
                     json: None,
                     source: None,
                     unchanged: false,
@@ -328,11 +328,12 @@ impl Run {
         let hash = cache::content_hash(&bytes);
         if let (Some(previous), Some(cached)) = (previous, prior)
             && cached.hash == hash
-            && let Some(scanned) = reuse(previous, cached, file.stamp)
+            && let Some(scanned) = reuse(previous, cached, file.stamp, want_json)
         {
             return scanned;
         }
-        let mut scanned = parse_and_validate(&self.schemas, &file.path, file.kind, bytes);
+        let mut scanned =
+            parse_and_validate(&self.schemas, &file.path, file.kind, bytes, want_json);
         scanned.cached.stamp = file.stamp;
         scanned.cached.hash = hash;
         if self.cache.is_none() {
@@ -355,20 +356,21 @@ pub fn load_records(
             run.records
                 .par_iter()
                 .map(|file| {
-                    let scanned = run.scan(source, file);
+                    let scanned = run.scan(source, file, true);
                     let failed = scanned
                         .cached
                         .diagnostics
                         .iter()
                         .any(|d| d.severity == Severity::Error);
-                    let entry = scanned.json.filter(|_| !failed).and_then(|json| {
-                        Some(crate::model::Entry {
+                    let entry = match (scanned.record, scanned.json) {
+                        (Some(record), Some(json)) if !failed => Some(crate::model::Entry {
                             kind: file.kind,
-                            record: Record::from_json(file.kind, &json).ok()?,
+                            record,
                             json,
                             path: file.path.clone(),
-                        })
-                    });
+                        }),
+                        _ => None,
+                    };
                     (scanned.cached, scanned.unchanged, entry)
                 })
                 .collect()
@@ -403,8 +405,10 @@ pub fn load_records(
 struct Scanned {
     /// The file's result, as the cache keeps it.
     cached: CachedFile,
-    /// The record as JSON, when schema-valid.
-    json: Option<serde_json::Value>,
+    /// The typed record, when schema-valid.
+    record: Option<Record>,
+    /// The record as JSON, when schema-valid and asked for.
+    json: Option<LazyJson>,
     /// The text, when the file was read and has problems to show.
     source: Option<SourceFile>,
     /// Whether the cached result was reused on the strength of the file's stamp alone.
@@ -412,7 +416,13 @@ struct Scanned {
 }
 
 /// Parses and validates one file's bytes; the JSON is also encoded for the cache.
-fn parse_and_validate(schemas: &SchemaSet, path: &Path, kind: Kind, bytes: Vec<u8>) -> Scanned {
+fn parse_and_validate(
+    schemas: &SchemaSet,
+    path: &Path,
+    kind: Kind,
+    bytes: Vec<u8>,
+    want_json: bool,
+) -> Scanned {
     let loaded = load::load_bytes(path, kind, bytes);
     let mut diagnostics = loaded.diagnostics;
     let mut id = None;
@@ -426,11 +436,22 @@ fn parse_and_validate(schemas: &SchemaSet, path: &Path, kind: Kind, bytes: Vec<u
         }
         diagnostics.extend(schema_problems);
     }
-    let blob = json.as_ref().map(|json| {
+    // The JSON is kept encoded (for the cache, and decoded again only if a command shows it):
+    // a fraction of the memory of a `serde_json::Value`.
+    let encoded = json.as_ref().map(|json| {
         let mut writer = cache::codec::Writer::default();
         writer.json(json);
-        Blob::New(writer.bytes)
+        Arc::new(writer.bytes)
     });
+    let record = json
+        .as_ref()
+        .and_then(|json| Record::from_json(kind, json).ok());
+    drop(json);
+    let json = encoded
+        .as_ref()
+        .filter(|_| want_json)
+        .map(|bytes| cache::lazy_json(bytes.clone(), 0..bytes.len()));
+    let blob = encoded.map(Blob::New);
     let source = if diagnostics.is_empty() {
         None
     } else {
@@ -446,23 +467,37 @@ fn parse_and_validate(schemas: &SchemaSet, path: &Path, kind: Kind, bytes: Vec<u
             diagnostics,
             json: blob,
         },
+        record,
         json,
         source,
         unchanged: false,
     }
 }
 
-/// The cached result of a file, `None` if its JSON cannot be read back (then it is re-parsed).
-fn reuse(previous: &Previous, cached: &CachedFile, stamp: Option<Stamp>) -> Option<Scanned> {
-    let json = match &cached.json {
-        None => None,
-        Some(blob) => Some(previous.json(blob)?),
+/// The cached result of a file, `None` if its record cannot be read back (then it is parsed).
+fn reuse(
+    previous: &Previous,
+    cached: &CachedFile,
+    stamp: Option<Stamp>,
+    want_json: bool,
+) -> Option<Scanned> {
+    let (record, json) = match &cached.json {
+        None => (None, None),
+        Some(blob) => {
+            let record = previous.record(cached.kind, blob)?;
+            let json = match want_json {
+                true => Some(previous.lazy_json(blob)?),
+                false => None,
+            };
+            (Some(record), json)
+        }
     };
     Some(Scanned {
         cached: CachedFile {
             stamp,
             ..cached.clone()
         },
+        record,
         json,
         source: None,
         unchanged: false,

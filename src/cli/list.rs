@@ -74,20 +74,21 @@ pub fn run(
     let text = query_text(&args.query);
     let repo = load_repository(cli)?;
     let filter = match query::parse(&text)
-        .and_then(|expr| expr.map(|e| eval::compile(&e, kind, &repo)).transpose())
+        .and_then(|expr| expr.map(|e| eval::compile(&e, kind, repo)).transpose())
     {
         Ok(filter) => filter,
         Err(error) => return Err(QueryFailed { text, error, color }.into()),
     };
-    let mut selected: Vec<&Entry> = repo
-        .of_kind(kind)
-        .filter(|e| {
-            !matches!(listing, Listing::Recommendations)
-                || matches!(&e.record, Record::Recommendation(r) if r.actionable)
-        })
-        .filter(|e| filter.as_ref().is_none_or(|f| f.matches(e, &repo)))
-        .collect();
-    sort(&mut selected, kind, args.sort.as_deref(), &repo)?;
+    let mut selected: Vec<&Entry> = crate::trace::phase("query", || {
+        repo.of_kind(kind)
+            .filter(|e| {
+                !matches!(listing, Listing::Recommendations)
+                    || matches!(&e.record, Record::Recommendation(r) if r.actionable)
+            })
+            .filter(|e| filter.as_ref().is_none_or(|f| f.matches(e, repo)))
+            .collect()
+    });
+    sort(&mut selected, kind, args.sort.as_deref(), repo)?;
     if let Some(limit) = args.limit {
         selected.truncate(limit);
     }
@@ -100,7 +101,7 @@ pub fn run(
         let mut counts: std::collections::BTreeMap<String, usize> =
             std::collections::BTreeMap::new();
         for entry in &selected {
-            let values = fields::values(entry, &repo, definition.name);
+            let values = fields::values(entry, repo, definition.name);
             if values.is_empty() {
                 *counts.entry(String::new()).or_default() += 1;
             }
@@ -115,7 +116,7 @@ pub fn run(
         });
         write_counts(definition.name, &counts, args.format, table_width(), out)?;
     } else {
-        write_records(kind, &selected, &repo, args.format, table_width(), out)?;
+        write_records(kind, &selected, repo, args.format, table_width(), out)?;
     }
     Ok(Outcome::Clean)
 }

@@ -120,7 +120,7 @@ pub fn run(
     for kind in SEARCHED {
         match filter_expr
             .as_ref()
-            .map(|e| eval::compile(e, kind, &repo))
+            .map(|e| eval::compile(e, kind, repo))
             .transpose()
         {
             Ok(filter) => filters.push((kind, filter)),

@@ -69,7 +69,7 @@ pub fn run(cli: &Cli, args: &ShowArgs, out: &mut dyn Write) -> anyhow::Result<Ou
     }
     match args.format {
         ShowFormat::Json => {
-            let documents: Vec<Value> = matches.iter().map(|e| json_view(e, &repo)).collect();
+            let documents: Vec<Value> = matches.iter().map(|e| json_view(e, repo)).collect();
             let document = if documents.len() == 1 {
                 documents.into_iter().next().unwrap()
             } else {
@@ -83,7 +83,7 @@ pub fn run(cli: &Cli, args: &ShowArgs, out: &mut dyn Write) -> anyhow::Result<Ou
                 if i > 0 {
                     writeln!(out)?;
                 }
-                write_human(entry, &repo, out)?;
+                write_human(entry, repo, out)?;
             }
         }
     }
@@ -278,7 +278,7 @@ fn write_human(entry: &Entry, repo: &Repository, out: &mut dyn Write) -> std::io
     let title = label(repo, entry.kind, entry.id()).unwrap_or_default();
     writeln!(out, "{} {} — {title}", entry.kind.name(), entry.id())?;
     writeln!(out, "file: {}", crate::render::display_path(&entry.path))?;
-    if let Value::Object(map) = &entry.json {
+    if let Value::Object(map) = entry.json() {
         for (key, value) in map.iter().filter(|(k, _)| k.as_str() != "id") {
             write_value(repo, entry.kind, key, value, 0, out)?;
         }
@@ -324,7 +324,7 @@ fn json_view(entry: &Entry, repo: &Repository) -> Value {
         .collect();
     json!({
         "kind": entry.kind,
-        "record": entry.json,
+        "record": entry.json(),
         "label": label(repo, entry.kind, entry.id()),
         "backlinks": backlinks,
     })

@@ -6,4 +6,4 @@ pub mod repo;
 
 pub use kind::Kind;
 pub use record::Record;
-pub use repo::{Entry, Repository};
+pub use repo::{Entry, LazyJson, Repository};

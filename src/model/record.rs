@@ -7,29 +7,38 @@ use serde::Deserialize;
 
 use super::Kind;
 
-/// A record of any kind.
+/// A record of any kind. Boxed, so that the 100k records of a large repository are moved
+/// around (collected, sorted) as pointers rather than as several hundred bytes each.
 #[derive(Debug, Clone)]
 pub enum Record {
-    Session(Session),
-    Crp(Crp),
-    Recommendation(Recommendation),
-    WorkingGroup(WorkingGroup),
-    Organization(Organization),
-    Topic(Topic),
-    Priority(Priority),
+    Session(Box<Session>),
+    Crp(Box<Crp>),
+    Recommendation(Box<Recommendation>),
+    WorkingGroup(Box<WorkingGroup>),
+    Organization(Box<Organization>),
+    Topic(Box<Topic>),
+    Priority(Box<Priority>),
 }
 
 impl Record {
     /// Builds the typed record from schema-valid JSON (without copying it).
     pub fn from_json(kind: Kind, value: &serde_json::Value) -> Result<Record, serde_json::Error> {
+        Record::deserialize_as(kind, value)
+    }
+
+    /// Builds the typed record of a kind from any serde source.
+    pub fn deserialize_as<'de, D: serde::Deserializer<'de>>(
+        kind: Kind,
+        source: D,
+    ) -> Result<Record, D::Error> {
         Ok(match kind {
-            Kind::Session => Record::Session(Deserialize::deserialize(value)?),
-            Kind::Crp => Record::Crp(Deserialize::deserialize(value)?),
-            Kind::Recommendation => Record::Recommendation(Deserialize::deserialize(value)?),
-            Kind::WorkingGroup => Record::WorkingGroup(Deserialize::deserialize(value)?),
-            Kind::Organization => Record::Organization(Deserialize::deserialize(value)?),
-            Kind::Topic => Record::Topic(Deserialize::deserialize(value)?),
-            Kind::Priority => Record::Priority(Deserialize::deserialize(value)?),
+            Kind::Session => Record::Session(Deserialize::deserialize(source)?),
+            Kind::Crp => Record::Crp(Deserialize::deserialize(source)?),
+            Kind::Recommendation => Record::Recommendation(Deserialize::deserialize(source)?),
+            Kind::WorkingGroup => Record::WorkingGroup(Deserialize::deserialize(source)?),
+            Kind::Organization => Record::Organization(Deserialize::deserialize(source)?),
+            Kind::Topic => Record::Topic(Deserialize::deserialize(source)?),
+            Kind::Priority => Record::Priority(Deserialize::deserialize(source)?),
         })
     }
 

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
@@ -16,13 +17,54 @@ use super::{Kind, Record};
 pub struct Entry {
     pub kind: Kind,
     pub record: Record,
-    pub json: Value,
+    pub json: LazyJson,
     pub path: PathBuf,
 }
 
 impl Entry {
     pub fn id(&self) -> &str {
         self.record.id()
+    }
+
+    /// The record as JSON, in the file's field order.
+    pub fn json(&self) -> &Value {
+        self.json.get()
+    }
+}
+
+/// A record's JSON form, made on first use: records that come from the cache are decoded only
+/// if a command shows them whole or asks for a field the typed record does not have.
+#[derive(Clone)]
+pub struct LazyJson {
+    value: OnceLock<Value>,
+    make: Option<Arc<dyn Fn() -> Value + Send + Sync>>,
+}
+
+impl LazyJson {
+    pub fn ready(value: Value) -> Self {
+        LazyJson {
+            value: OnceLock::from(value),
+            make: None,
+        }
+    }
+
+    /// JSON that `make` produces when first asked for (`null` if it cannot).
+    pub fn deferred(make: impl Fn() -> Option<Value> + Send + Sync + 'static) -> Self {
+        LazyJson {
+            value: OnceLock::new(),
+            make: Some(Arc::new(move || make().unwrap_or(Value::Null))),
+        }
+    }
+
+    pub fn get(&self) -> &Value {
+        self.value
+            .get_or_init(|| self.make.as_ref().map_or(Value::Null, |make| make()))
+    }
+}
+
+impl std::fmt::Debug for LazyJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
     }
 }
 
@@ -37,10 +79,12 @@ pub struct Backlink {
 #[derive(Debug, Default)]
 pub struct Repository {
     pub entries: Vec<Entry>,
-    by_id: HashMap<(Kind, String), usize>,
+    /// Per kind, id → index in `entries`.
+    by_id: HashMap<Kind, HashMap<String, usize>>,
     /// Lower-cased id, acronym, name, label and aliases → ids, per registry kind.
     names: HashMap<Kind, HashMap<String, BTreeSet<String>>>,
-    backlinks: HashMap<(Kind, String), Vec<Backlink>>,
+    /// Built on first use: only `show` needs them, and they cost a pass over every reference.
+    backlinks: std::sync::OnceLock<HashMap<(Kind, String), Vec<Backlink>>>,
 }
 
 impl Repository {
@@ -52,7 +96,9 @@ impl Repository {
         };
         for (index, entry) in repo.entries.iter().enumerate() {
             repo.by_id
-                .insert((entry.kind, entry.id().to_string()), index);
+                .entry(entry.kind)
+                .or_default()
+                .insert(entry.id().to_string(), index);
             let mut names = vec![entry.id().to_string()];
             match &entry.record {
                 Record::WorkingGroup(w) => {
@@ -76,23 +122,11 @@ impl Repository {
                     .insert(entry.id().to_string());
             }
         }
-        let mut backlinks: HashMap<(Kind, String), Vec<Backlink>> = HashMap::new();
-        for (index, entry) in repo.entries.iter().enumerate() {
-            for (kind, id, via) in references(&entry.record) {
-                backlinks
-                    .entry((kind, id))
-                    .or_default()
-                    .push(Backlink { from: index, via });
-            }
-        }
-        repo.backlinks = backlinks;
         repo
     }
 
     pub fn get(&self, kind: Kind, id: &str) -> Option<&Entry> {
-        self.by_id
-            .get(&(kind, id.to_string()))
-            .map(|&i| &self.entries[i])
+        self.by_id.get(&kind)?.get(id).map(|&i| &self.entries[i])
     }
 
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Entry> {
@@ -122,6 +156,18 @@ impl Repository {
     /// Records that refer to `(kind, id)`.
     pub fn backlinks(&self, kind: Kind, id: &str) -> &[Backlink] {
         self.backlinks
+            .get_or_init(|| {
+                let mut backlinks: HashMap<(Kind, String), Vec<Backlink>> = HashMap::new();
+                for (index, entry) in self.entries.iter().enumerate() {
+                    for (kind, id, via) in references(&entry.record) {
+                        backlinks
+                            .entry((kind, id))
+                            .or_default()
+                            .push(Backlink { from: index, via });
+                    }
+                }
+                backlinks
+            })
             .get(&(kind, id.to_string()))
             .map_or(&[], Vec::as_slice)
     }

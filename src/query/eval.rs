@@ -475,7 +475,7 @@ mod tests {
         Entry {
             kind,
             record,
-            json: value,
+            json: crate::model::LazyJson::ready(value),
             path: "test".into(),
         }
     }

@@ -372,7 +372,7 @@ pub fn values(entry: &Entry, repo: &Repository, field: &str) -> Vec<String> {
                 .into_iter()
                 .collect(),
             "report" => entry
-                .json
+                .json()
                 .pointer("/report/status")
                 .and_then(|v| v.as_str())
                 .map(String::from)
@@ -415,7 +415,7 @@ pub fn values(entry: &Entry, repo: &Repository, field: &str) -> Vec<String> {
                 "member" => w.members.clone(),
                 "text" => {
                     let note = entry
-                        .json
+                        .json()
                         .get("note")
                         .and_then(|n| n.as_str())
                         .map(String::from);

@@ -44,7 +44,7 @@ fn columns(kind: Kind) -> &'static [&'static str] {
 }
 
 fn cells(entry: &Entry, repo: &Repository) -> Vec<String> {
-    let json = &entry.json;
+    let json = entry.json();
     let text = |pointer: &str| json.pointer(pointer).map(plain).unwrap_or_default();
     match &entry.record {
         Record::Recommendation(r) => vec![
@@ -168,7 +168,7 @@ pub fn write_records(
             )
         }
         ListFormat::Json => {
-            let records: Vec<&Value> = entries.iter().map(|e| &e.json).collect();
+            let records: Vec<&Value> = entries.iter().map(|e| e.json()).collect();
             serde_json::to_writer_pretty(&mut *out, &records)?;
             writeln!(out)
         }
