@@ -369,23 +369,11 @@ impl Cache {
                 (previous.data_name.clone(), previous.data_hash, locations)
             }
             _ => {
-                let mut data = Vec::new();
-                let mut locations = Vec::with_capacity(files.len());
-                for file in files {
-                    let bytes = match &file.json {
-                        None => None,
-                        Some(Blob::New(bytes)) => Some(bytes.to_vec()),
-                        Some(old) => previous.and_then(|p| p.blob_bytes(old)).map(<[u8]>::to_vec),
-                    };
-                    locations.push(bytes.map(|bytes| {
-                        let offset = data.len() as u64;
-                        data.extend_from_slice(&bytes);
-                        (offset, bytes.len() as u64)
-                    }));
-                }
                 let name = format!("{}-{nonce}.data", self.name);
-                write_atomically(&self.dir, &name, &nonce, &data)?;
-                (name, xxh3_128(&data), locations)
+                let (hash, locations) = write_atomically_with(&self.dir, &name, &nonce, |out| {
+                    write_data(files, previous, out)
+                })?;
+                (name, hash, locations)
             }
         };
         let mut w = Writer::default();
@@ -457,13 +445,60 @@ pub fn lazy_json(data: Arc<Vec<u8>>, range: std::ops::Range<usize>) -> LazyJson 
 
 /// Writes `bytes` to `dir/name` through a temporary file and a rename.
 fn write_atomically(dir: &Path, name: &str, nonce: &str, bytes: &[u8]) -> io::Result<()> {
+    write_atomically_with(dir, name, nonce, |out| out.write_all(bytes))
+}
+
+/// Writes `dir/name` with `write` through a temporary file and a rename.
+fn write_atomically_with<T>(
+    dir: &Path,
+    name: &str,
+    nonce: &str,
+    write: impl FnOnce(&mut io::BufWriter<fs::File>) -> io::Result<T>,
+) -> io::Result<T> {
     let temporary = dir.join(format!(".{name}.tmp-{nonce}"));
-    let mut file = fs::File::create(&temporary)?;
-    file.write_all(bytes)?;
-    drop(file);
-    fs::rename(&temporary, dir.join(name)).inspect_err(|_| {
+    let result = (|| {
+        let mut out = io::BufWriter::with_capacity(1 << 20, fs::File::create(&temporary)?);
+        let value = write(&mut out)?;
+        out.flush()?;
+        fs::rename(&temporary, dir.join(name))?;
+        Ok(value)
+    })();
+    if result.is_err() {
         let _ = fs::remove_file(&temporary);
-    })
+    }
+    result
+}
+
+/// Where a record's JSON is in the data file: offset and length.
+type Location = (u64, u64);
+
+/// Streams the records' JSON into a data file: its checksum, and where each record's is.
+fn write_data(
+    files: &[CachedFile],
+    previous: Option<&Previous>,
+    out: &mut impl Write,
+) -> io::Result<(u128, Vec<Option<Location>>)> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut offset = 0u64;
+    let mut locations = Vec::with_capacity(files.len());
+    for file in files {
+        let bytes = match &file.json {
+            None => None,
+            Some(Blob::New(bytes)) => Some(bytes.as_slice()),
+            Some(old) => previous.and_then(|p| p.blob_bytes(old)),
+        };
+        locations.push(match bytes {
+            None => None,
+            Some(bytes) => {
+                out.write_all(bytes)?;
+                hasher.update(bytes);
+                let location = (offset, bytes.len() as u64);
+                offset += bytes.len() as u64;
+                Some(location)
+            }
+        });
+    }
+    Ok((hasher.digest128(), locations))
 }
 
 /// The git directory holding the repository at `root` (its own or an enclosing one's).

@@ -8,52 +8,61 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use super::CheckedFile;
 use super::schema::closest;
 use crate::diag::{Code, Diagnostic};
 use crate::model::record::{Citation, Recommendation, Session, WorkingGroup};
 use crate::model::{Kind, Record};
 
-/// Runs every cross-record check.
+/// Runs every cross-record check. The per-record checks run in parallel (they only read the
+/// index); the order of the result does not matter, diagnostics are sorted for output.
 pub fn check(files: &[CheckedFile]) -> Vec<Diagnostic> {
     let index = Index::new(files);
     let mut out = Vec::new();
     duplicate_ids(files, &mut out);
-    for file in files {
-        id_agrees_with_path(file, &mut out);
-        let Some(record) = &file.record else { continue };
-        let mut ctx = Ctx {
-            file,
-            index: &index,
-            out: &mut out,
-        };
-        match record {
-            Record::Session(s) => ctx.session(s),
-            Record::Crp(c) => {
-                ctx.id_prefix(&c.id, &format!("{}-crp", c.session), "/session");
-                ctx.reference(Kind::Session, &c.session, "/session");
-                if let Some(wg) = &c.working_group {
-                    ctx.reference(Kind::WorkingGroup, wg, "/working_group");
-                }
-                ctx.citation(&c.source, "/source");
-            }
-            Record::Recommendation(r) => ctx.recommendation(r),
-            Record::WorkingGroup(w) => ctx.working_group(w),
-            Record::Organization(o) => {
-                if let Some(parent) = &o.parent {
-                    ctx.reference(Kind::Organization, parent, "/parent");
-                }
-            }
-            Record::Topic(t) => {
-                if let Some(broader) = &t.broader {
-                    ctx.reference(Kind::Topic, broader, "/broader");
-                }
-            }
-            Record::Priority(_) => {}
-        }
-    }
+    let per_record: Vec<Diagnostic> = files
+        .par_iter()
+        .flat_map_iter(|file| {
+            let mut out = Vec::new();
+            check_record(file, &index, &mut out);
+            out
+        })
+        .collect();
+    out.extend(per_record);
     cycles(files, &index, &mut out);
     out
+}
+
+fn check_record(file: &CheckedFile, index: &Index<'_>, out: &mut Vec<Diagnostic>) {
+    id_agrees_with_path(file, out);
+    let Some(record) = &file.record else { return };
+    let mut ctx = Ctx { file, index, out };
+    match record {
+        Record::Session(s) => ctx.session(s),
+        Record::Crp(c) => {
+            ctx.id_prefix(&c.id, &format!("{}-crp", c.session), "/session");
+            ctx.reference(Kind::Session, &c.session, "/session");
+            if let Some(wg) = &c.working_group {
+                ctx.reference(Kind::WorkingGroup, wg, "/working_group");
+            }
+            ctx.citation(&c.source, "/source");
+        }
+        Record::Recommendation(r) => ctx.recommendation(r),
+        Record::WorkingGroup(w) => ctx.working_group(w),
+        Record::Organization(o) => {
+            if let Some(parent) = &o.parent {
+                ctx.reference(Kind::Organization, parent, "/parent");
+            }
+        }
+        Record::Topic(t) => {
+            if let Some(broader) = &t.broader {
+                ctx.reference(Kind::Topic, broader, "/broader");
+            }
+        }
+        Record::Priority(_) => {}
+    }
 }
 
 /// Typed records by kind and id.
@@ -90,10 +99,10 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn ids_of(&self, kind: Kind) -> Vec<String> {
+    fn ids_of(&self, kind: Kind) -> Vec<&'a str> {
         self.ids
             .get(&kind)
-            .map(|m| m.keys().map(|k| k.to_string()).collect())
+            .map(|m| m.keys().copied().collect())
             .unwrap_or_default()
     }
 }

@@ -386,39 +386,51 @@ fn key_span(file: &SourceFile, mapping: &Node, key: &str) -> Option<crate::diag:
 }
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
-pub fn closest<'c>(word: &str, candidates: &'c [String]) -> Option<&'c str> {
+pub fn closest<'c, S: AsRef<str>>(word: &str, candidates: &'c [S]) -> Option<&'c str> {
+    let word: Vec<char> = word.chars().collect();
+    let mut scratch = Vec::new();
     candidates
         .iter()
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(1))
+        .map(AsRef::as_ref)
+        .filter_map(|candidate| {
+            let length = candidate.chars().count();
+            let limit = (length.max(word.len()) / 3).max(1);
+            // Lengths further apart than the limit cannot be within it: most of 100k ids are
+            // skipped without computing anything.
+            if length.abs_diff(word.len()) > limit {
+                return None;
+            }
+            scratch.clear();
+            scratch.extend(candidate.chars());
+            let distance = edit_distance(&word, &scratch);
+            (distance <= limit).then_some((distance, candidate))
+        })
         .min()
-        .map(|(_, c)| c.as_str())
+        .map(|(_, candidate)| candidate)
 }
 
 /// Edit distance counting an insertion, deletion, substitution or swap of neighbours as one
 /// (optimal string alignment), so `tpoic` is one step from `topic`.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    // Three rows of the table: two back (for swaps), one back, and the current one.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current: Vec<usize> = vec![0; b.len() + 1];
     for i in 1..=a.len() {
+        current[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            current[j] = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                current[j] = current[j].min(before[j - 2] + 1);
             }
         }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
     }
-    d[a.len()][b.len()]
+    previous[b.len()]
 }
 
 #[cfg(test)]
