@@ -427,14 +427,19 @@ fn parse_and_validate(
     let mut diagnostics = loaded.diagnostics;
     let mut id = None;
     let mut json = None;
-    if let (Some(text), Some(tree)) = (&loaded.source, &loaded.tree) {
-        id = string_field(tree, "id");
-        let instance = tree.to_json();
-        let schema_problems = schemas.validate(kind, text, tree, &instance);
-        if schema_problems.is_empty() {
+    if let (Some(text), Some(tree)) = (&loaded.source, loaded.tree) {
+        // The tree becomes JSON without copying; positions are needed only to report schema
+        // errors, so an invalid file (rare) is parsed again for them.
+        let instance = tree.into_json();
+        id = instance
+            .get("id")
+            .and_then(serde_json::Value::as_str)
+            .map(String::from);
+        if schemas.is_valid(kind, &instance) {
             json = Some(instance);
+        } else if let Some(tree) = load::yaml::parse(text).root {
+            diagnostics.extend(schemas.validate(kind, text, &tree, &instance));
         }
-        diagnostics.extend(schema_problems);
     }
     // The JSON is kept encoded (for the cache, and decoded again only if a command shows it):
     // a fraction of the memory of a `serde_json::Value`.
@@ -502,13 +507,6 @@ fn reuse(
         source: None,
         unchanged: false,
     })
-}
-
-fn string_field(tree: &Node, key: &str) -> Option<String> {
-    match &tree.get(key)?.value.value {
-        load::yaml::NodeValue::Scalar(serde_json::Value::String(value)) => Some(value.clone()),
-        _ => None,
-    }
 }
 
 /// Makes diagnostics ready to show: gives a position to those (and their labels) that have
