@@ -147,12 +147,22 @@ def main():
     parser.add_argument("--large-reference-runs", type=int, default=None,
                         help="runs of the reference validators at N >= 100000 (check-jsonschema "
                              "needs about 25 minutes per run there)")
+    parser.add_argument("--references-from", default=None,
+                        help="take the reference validators' rows from this file (written by an "
+                             "earlier run as bench/.data/rows.jsonl) instead of running them again: "
+                             "for re-measuring iasmn alone; the report says so")
     parser.add_argument("--check-jsonschema-up-to", type=int, default=None,
                         help="skip check-jsonschema above this N (it needs about 17 ms per file)")
     parser.add_argument("--output", default=str(ROOT / "docs" / "BENCHMARKS.md"))
     args = parser.parse_args()
     ajv = setup()
     sizes = [int(s) for s in args.sizes.split(",")]
+    reused = {}
+    if args.references_from:
+        for line in Path(args.references_from).read_text().splitlines():
+            if line.strip():
+                row = json.loads(line)
+                reused[row["n"]] = row
     results = []
     for n in sizes:
         repo = DATA / f"n{n}"
@@ -183,6 +193,15 @@ def main():
             row[name + " warm"] = warm[:2]
 
         # References: the recommendation files against the same schema.
+        if args.references_from:
+            earlier = reused[n]
+            assert earlier["files"] == files, f"{args.references_from} was measured on other data"
+            for key in ("reference runs", "check-jsonschema", "ajv-cli"):
+                if key in earlier:
+                    row[key] = earlier[key]
+            results.append(row)
+            print(json.dumps(row), file=sys.stderr)
+            continue
         reference_runs = args.reference_runs or args.runs
         if n >= 100000 and args.large_reference_runs:
             reference_runs = args.large_reference_runs
@@ -215,6 +234,9 @@ def main():
         "",
         "Data: `cargo run --release --example synth -- DIR N --invalid RATE` (N outcomes, about 50 per session, "
         "15 CRPs per session, 60 working groups, 150 organizations; planted schema and consistency errors).",
+        *([f"References (check-jsonschema, ajv-cli) taken from an earlier run of this script on this "
+           f"machine and the same generated data: `{args.references_from}`.", ""]
+          if args.references_from else []),
         f"Runs per measurement: iasmn {args.runs} cold and {args.runs} warm; references: "
         + ", ".join(f"{r['reference runs']} at {r['n']:,}" for r in results) + ". "
         "Times are the median wall time of the runs, memory the peak RSS over them (GNU time). "
@@ -238,6 +260,7 @@ def main():
             f"{ratio(r, 'ajv-cli', 'check warm')} |"
         )
     lines += ["", *budget(results), ""]
+    (DATA / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in results))
     Path(args.output).write_text("\n".join(lines))
     print("\n".join(lines))
 
