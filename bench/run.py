@@ -146,7 +146,7 @@ def main():
                         help="runs of the reference validators (default: --runs)")
     parser.add_argument("--large-reference-runs", type=int, default=None,
                         help="runs of the reference validators at N >= 100000 (check-jsonschema "
-                             "needs about 25 minutes per run there)")
+                             "needs about 18 minutes per run there)")
     parser.add_argument("--references-from", default=None,
                         help="take the reference validators' rows from this file (written by an "
                              "earlier run as bench/.data/rows.jsonl) instead of running them again: "
