@@ -74,22 +74,27 @@ fn document(entry: &Entry) -> Option<Cow<'_, str>> {
 
 /// Lower-cased words of a text, with their byte ranges.
 fn words(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
-    let mut out = Vec::new();
+    word_ranges(text)
+        .map(|range| (text[range.clone()].to_lowercase(), range))
+        .collect()
+}
+
+/// The byte ranges of the words (runs of letters and digits) of a text.
+fn word_ranges(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     let mut start = None;
-    for (i, c) in text
-        .char_indices()
+    text.char_indices()
         .chain(std::iter::once((text.len(), ' ')))
-    {
-        match (c.is_alphanumeric(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push((text[s..i].to_lowercase(), s..i));
-                start = None;
+        .filter_map(move |(i, c)| match (c.is_alphanumeric(), start) {
+            (true, None) => {
+                start = Some(i);
+                None
             }
-            _ => {}
-        }
-    }
-    out
+            (false, Some(s)) => {
+                start = None;
+                Some(s..i)
+            }
+            _ => None,
+        })
 }
 
 struct Hit<'r> {
@@ -261,23 +266,12 @@ fn rank<'r>(
 /// For each (lower-case) term, the byte ranges of the words of `text` that start with it.
 fn occurrences(text: &str, terms: &[String]) -> Vec<Vec<std::ops::Range<usize>>> {
     let mut found = vec![Vec::new(); terms.len()];
-    let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        match (c.is_alphanumeric(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                let word = &text[s..i];
-                for (term, ranges) in terms.iter().zip(&mut found) {
-                    if starts_with_lowercase(word, term) {
-                        ranges.push(s..i);
-                    }
-                }
-                start = None;
+    for range in word_ranges(text) {
+        let word = &text[range.clone()];
+        for (term, ranges) in terms.iter().zip(&mut found) {
+            if starts_with_lowercase(word, term) {
+                ranges.push(range.clone());
             }
-            _ => {}
         }
     }
     found
