@@ -32,8 +32,9 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "REV|DATE")]
     pub as_of: Option<String>,
 
-    /// Do not read or update the cache of per-file results (kept under .git/iasmn/, or
-    /// IASMN_CACHE_DIR); the answers are the same, only slower on large repositories.
+    /// Do not read or update the cache of per-file results (in .git/iasmn/, else in
+    /// .iasmn-cache/, or in IASMN_CACHE_DIR); the answers are the same, only slower on large
+    /// repositories.
     #[arg(long, global = true)]
     pub no_cache: bool,
 
